@@ -26,6 +26,8 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'silent',
+  // jsonc-parser's UMD build uses dynamic requires esbuild cannot follow; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   plugins: [problemMatcher],
 };
 

@@ -29,6 +29,8 @@ export interface SrcNode {
   /** Offset and length of the property name (quotes included) when this node is an object member. */
   keyOffset?: number;
   keyLength?: number;
+  /** Number literals as written (`4` vs `4.0`): Python runtimes treat int and float differently. */
+  raw?: string;
   /** Object members in source order (the last duplicate wins, as JSON.parse does). */
   children?: Map<string, SrcNode>;
   items?: SrcNode[];
@@ -91,4 +93,14 @@ export function nodeAtOffset(root: SrcNode | null, offset: number): { node: SrcN
   };
   if (root) visit(root, null, null);
   return best;
+}
+
+export function nodeAtPath(root: SrcNode | null, path: JsonPath): SrcNode | null {
+  let n: SrcNode | null = root;
+  for (const p of path) {
+    if (!n) return null;
+    if (typeof p === 'number') n = n.items?.[p] ?? null;
+    else n = n.children?.get(p) ?? null;
+  }
+  return n;
 }

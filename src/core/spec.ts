@@ -1,7 +1,7 @@
 // The normalized model of a config's position encoding: one EncodingSpec per scope (root, text_config, …)
 // and per layer variant (Gemma's sliding/full layers). Every parameter remembers where it came from.
 import type { Finding } from './findings';
-import type { JsonPath, Range } from './source';
+import type { JsonPath, Range, SrcNode } from './source';
 
 export type EncodingKind =
   | 'rope'
@@ -53,11 +53,23 @@ export interface RopeParams {
   longFactor: number[] | null;
   mropeSection: number[] | null;
   mropeInterleaved: boolean;
-  /** The rope dict as written (after legacy→v5 standardisation), for validation. */
-  dict: Record<string, unknown> | null;
+  /** The rope dict after transformers' legacy→v5 standardisation, entry by entry, for validation. */
+  entries: Record<string, RopeEntry>;
+  /** True when the file holds a rope dict at all (legacy `rope_scaling: null` has none). */
+  hasDict: boolean;
   /** Path of the rope dict in the file, when there is one. */
   dictPath: JsonPath | null;
   layout: RopeLayout;
+  /** Keys the model's config class tells validation to ignore (M-RoPE sections). */
+  ignoreKeys: string[];
+}
+
+export interface RopeEntry {
+  value: unknown;
+  /** The node in the file, or null when standardisation added the key (e.g. rope_theta copied in). */
+  node: SrcNode | null;
+  /** Python float vs int, from how the literal was written. */
+  isFloat: boolean;
 }
 
 export interface RopeResult {

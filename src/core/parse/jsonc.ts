@@ -23,7 +23,7 @@ export function parseJsonc(text: string): ParsedDocument {
   const findings = errors.slice(0, 20).map((e) =>
     syntaxFinding(`JSON syntax: ${describe(printParseErrorCode(e.error))}`, lines, e.offset, e.length),
   );
-  const root = tree ? convert(tree, [], lines, 0) : null;
+  const root = tree ? convert(tree, [], lines, 0, text) : null;
   return { root, lines, findings };
 }
 
@@ -37,7 +37,7 @@ function syntaxFinding(message: string, lines: LineIndex, offset: number, length
 
 const MAX_DEPTH = 64;
 
-function convert(n: Node, path: JsonPath, lines: LineIndex, depth: number): SrcNode {
+function convert(n: Node, path: JsonPath, lines: LineIndex, depth: number, text: string): SrcNode {
   const base = { path, range: lines.range(n.offset, n.length), offset: n.offset, length: n.length, keyRange: null };
   if (n.type === 'object') {
     const children = new Map<string, SrcNode>();
@@ -48,7 +48,7 @@ function convert(n: Node, path: JsonPath, lines: LineIndex, depth: number): SrcN
         if (!k || typeof k.value !== 'string') continue;
         const key = k.value;
         const node: SrcNode = v
-          ? convert(v, [...path, key], lines, depth + 1)
+          ? convert(v, [...path, key], lines, depth + 1, text)
           : { type: 'null', value: null, path: [...path, key], range: lines.range(k.offset, k.length), offset: k.offset, length: k.length, keyRange: null };
         node.keyRange = lines.range(k.offset, k.length);
         node.keyOffset = k.offset;
@@ -61,9 +61,10 @@ function convert(n: Node, path: JsonPath, lines: LineIndex, depth: number): SrcN
     return { ...base, type: 'object', value, children };
   }
   if (n.type === 'array') {
-    const items = depth < MAX_DEPTH ? (n.children ?? []).map((c, i) => convert(c, [...path, i], lines, depth + 1)) : [];
+    const items = depth < MAX_DEPTH ? (n.children ?? []).map((c, i) => convert(c, [...path, i], lines, depth + 1, text)) : [];
     return { ...base, type: 'array', value: items.map((i) => i.value), items };
   }
   const type = n.type === 'string' || n.type === 'number' || n.type === 'boolean' || n.type === 'null' ? n.type : 'null';
+  if (type === 'number') return { ...base, type, value: n.value, raw: text.slice(n.offset, n.offset + n.length) };
   return { ...base, type, value: n.value ?? null };
 }

@@ -128,7 +128,8 @@ function longrope(p: RopeParams, ctx: RopeContext, profile: RopeProfile): RopeRe
   const L = ctx.maxPositionEmbeddings;
   const L0 = p.originalMaxPositionEmbeddings ?? L;
   // 4.45 always takes L/L₀ when a top-level original length exists; 5.x prefers an explicit factor.
-  const factor = profile === 'v4' ? (p.originalMaxPositionEmbeddings !== null ? L / L0 : (p.factor ?? 1)) : (p.factor ?? L / L0);
+  const origInFile = !!p.entries['original_max_position_embeddings']?.node;
+  const factor = profile === 'v4' ? (origInFile ? L / L0 : (p.factor ?? 1)) : (p.factor ?? L / L0);
   let attention = p.attentionFactor;
   if (attention === null) attention = factor <= 1 ? 1 : Math.sqrt(1 + Math.log(factor) / Math.log(L0));
   const useLong = ctx.seqLen !== null && ctx.seqLen > L0;
