@@ -58,6 +58,7 @@ Usage:
   pelens suggest <file> --target N [--method linear|dynamic|ntk|yarn|llama3|longrope] [--json]
   pelens apply <file> --target N --method M [-o out]
 
-Files: config.json (comments and trailing commas allowed).
+Files: config.json (comments and trailing commas allowed), training YAML (axolotl, LLaMA-Factory),
+.gguf (header metadata only) and .safetensors (learned position tables).
 Lengths accept 32768, 32k or 1M (k = 1024).
 Exit codes: 0 done; 1 check found error-level findings; 2 usage error or unreadable input.`;

@@ -34,7 +34,7 @@ export interface Checked {
   error: string | null;
 }
 
-export function runCheck(args: CliArgs, io: Io): number {
+export async function runCheck(args: CliArgs, io: Io): Promise<number> {
   if (args.files.length === 0) throw new UsageError('check needs at least one file or folder');
   const checked: Checked[] = [];
   for (const f of args.files) {
@@ -43,7 +43,7 @@ export function runCheck(args: CliArgs, io: Io): number {
     const files = explicit ? [f] : findConfigs(f);
     for (const file of files) {
       try {
-        checked.push({ file, analysis: loadConfig(file, { target: args.target }).analysis, error: null });
+        checked.push({ file, analysis: (await loadConfig(file, { target: args.target })).analysis, error: null });
       } catch (e) {
         // In a folder, JSON that is not a model config is simply not ours; named files must be configs.
         if (!explicit && e instanceof CliError && /No model keys/.test(e.message)) continue;

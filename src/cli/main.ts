@@ -7,7 +7,7 @@ import { runSuggest, runApply } from './suggest';
 import { analysisToJson } from '../core/report/json';
 import { analysisToText } from '../core/report/text';
 
-export function main(argv: readonly string[], io: Io = processIo): number {
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -22,13 +22,13 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   try {
     switch (args.command) {
       case 'analyze':
-        return analyze(args, io);
+        return await analyze(args, io);
       case 'check':
-        return runCheck(args, io);
+        return await runCheck(args, io);
       case 'suggest':
-        return runSuggest(args, io);
+        return await runSuggest(args, io);
       case 'apply':
-        return runApply(args, io);
+        return await runApply(args, io);
       default:
         return io.fail(`pelens: unknown command "${args.command}"\n\n${USAGE}`, 2);
     }
@@ -38,10 +38,10 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   }
 }
 
-function analyze(args: CliArgs, io: Io): number {
+async function analyze(args: CliArgs, io: Io): Promise<number> {
   if (args.files.length !== 1) throw new UsageError('analyze takes exactly one file');
   const file = args.files[0]!;
-  const { analysis } = loadConfig(file, { seqLen: args.seqLen, target: args.target });
+  const { analysis } = await loadConfig(file, { seqLen: args.seqLen, target: args.target });
   io.out(args.json ? JSON.stringify(analysisToJson(file, analysis, args.seqLen), null, 2) : analysisToText(file, analysis));
   return 0;
 }
@@ -62,5 +62,7 @@ const processIo: Io = {
 };
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -12,11 +12,11 @@ function methodArg(args: CliArgs): (typeof METHODS)[number] | undefined {
   return args.method;
 }
 
-export function runSuggest(args: CliArgs, io: Io): number {
+export async function runSuggest(args: CliArgs, io: Io): Promise<number> {
   if (args.files.length !== 1) throw new UsageError('suggest takes exactly one file');
   if (args.target === null) throw new UsageError('suggest needs --target N');
   const file = args.files[0]!;
-  const { text } = loadConfig(file);
+  const text = await jsonText(file);
   const list = suggest(text, args.target, methodArg(args));
   if (args.json) {
     io.out(JSON.stringify({ file, target: args.target, suggestions: list.map(({ newText: _omit, ...s }) => s) }, null, 2));
@@ -44,17 +44,23 @@ export function suggestionText(s: Suggestion, rank: number): string {
   return lines.join('\n');
 }
 
-export function runApply(args: CliArgs, io: Io): number {
+export async function runApply(args: CliArgs, io: Io): Promise<number> {
   if (args.files.length !== 1) throw new UsageError('apply takes exactly one file');
   if (args.target === null) throw new UsageError('apply needs --target N');
   const method = methodArg(args);
   if (!method) throw new UsageError(`apply needs --method (${METHODS.join(', ')})`);
   const file = args.files[0]!;
-  const { text } = loadConfig(file);
+  const text = await jsonText(file);
   const [s] = suggest(text, args.target, method);
   if (!s?.applicable || s.newText === undefined) return io.fail(`pelens: cannot apply ${method}: ${s?.reason ?? 'no suggestion'}`, 2);
   const out = args.output ?? file;
   io.write(out, s.newText);
   io.out(`${out}: ${method} × ${Number(s.plan!.factor.toPrecision(6))} written (${s.plan!.edits.length} key edit(s)); ${s.verified?.verdict} at ${args.target}, transformers validation ${s.verified?.outcome}.`);
   return 0;
+}
+
+async function jsonText(file: string): Promise<string> {
+  const { kind, text } = await loadConfig(file);
+  if (kind !== 'json' || text === null) throw new UsageError('suggestions are written into config.json files; analyse other formats with `pelens analyze`');
+  return text;
 }

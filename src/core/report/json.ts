@@ -33,12 +33,12 @@ export function encodingToJson(e: EncodingAnalysis, seqLen: number | null): Enco
     findings: e.findings,
     extrapolation: e.extrapolation ? { ...e.extrapolation } : null,
   };
-  if (s.rope && e.rope) {
+  if (s.rope) {
     const r = s.rope;
     out.rope = {
       type: r.type, rawType: r.rawType, layout: r.layout, theta: r.theta, headDim: r.headDim, rotaryDim: r.rotaryDim,
       partialRotaryFactor: r.partialRotaryFactor, factor: r.factor, originalMaxPositionEmbeddings: r.originalMaxPositionEmbeddings,
-      seqLen, invFreq: e.rope.invFreq, attentionFactor: e.rope.attentionFactor, mropeSection: r.mropeSection,
+      seqLen, invFreq: e.rope?.invFreq ?? [], attentionFactor: e.rope?.attentionFactor ?? null, mropeSection: r.mropeSection,
     };
   }
   if (s.alibi) out.alibi = { numHeads: s.alibi.numHeads, maxBias: s.alibi.maxBias, slopes: s.alibi.slopes };
