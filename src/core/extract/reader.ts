@@ -60,6 +60,14 @@ export class ScopeReader {
       this.warn(node, 'value.not-positive', `\`${key}\` must be greater than 0, got ${v}; it is ignored here.`, 'error');
       return null;
     }
+    if (opts.above !== undefined && v <= opts.above) {
+      this.warn(node, 'value.too-small', `\`${key}\` must be greater than ${opts.above}, got ${v}; ${opts.fallbackNote ?? 'it is ignored here'}.`, 'error');
+      return null;
+    }
+    if (opts.max !== undefined && v > opts.max) {
+      this.warn(node, 'value.too-large', `\`${key}\` is implausibly large (${v} > ${opts.max}); it is ignored here.`, 'error');
+      return null;
+    }
     if (opts.integer && !Number.isInteger(v)) {
       this.warn(node, 'value.not-integer', `\`${key}\` must be a whole number, got ${v}.`, 'warning');
     }
@@ -117,6 +125,10 @@ export class ScopeReader {
 
 export interface NumberOpts {
   positive?: boolean;
+  /** Exclusive lower bound (e.g. a RoPE base must exceed 1). */
+  above?: number;
+  /** Upper bound: dimensions and lengths past it are corrupt, and would allocate without limit. */
+  max?: number;
   integer?: boolean;
   fallbackNote?: string;
 }

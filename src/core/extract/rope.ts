@@ -11,6 +11,12 @@ export interface RopeLayer {
   sources: Record<string, ParamSource>;
 }
 
+/** Head sizes beyond this are corrupt values (real ones are ≤ 1024) and would allocate without bound. */
+const MAX_DIM = 65536;
+const DIM = { positive: true, integer: true, max: MAX_DIM };
+/** A RoPE base of 1 or less makes every frequency equal (or growing): the maths break down. */
+const THETA = { above: 1, fallbackNote: 'the class default is used' };
+
 const PER_LAYER_HINT = /attention$|_layers?$|^(full|sliding|local|global|linear|chunked)/;
 
 /** A rope_parameters dict whose values are rope dicts keyed by layer type. */
@@ -28,10 +34,10 @@ export function readHeadDims(r: ScopeReader): { headDim: number | null; hidden: 
   const headsHit = r.first(HEADS_KEYS);
   const hidden = r.number(hiddenHit?.node ?? null, { positive: true });
   const heads = r.number(headsHit?.node ?? null, { positive: true });
-  const quotient = hidden !== null && heads !== null ? Math.floor(hidden / heads) : null;
-  const qk = r.number(r.get('qk_rope_head_dim'), { positive: true, integer: true });
-  const hd = r.number(r.get('head_dim'), { positive: true, integer: true });
-  const kv = r.number(r.get('kv_channels'), { positive: true, integer: true });
+  const quotient = hidden !== null && heads !== null && hidden / heads <= MAX_DIM ? Math.floor(hidden / heads) : null;
+  const qk = r.number(r.get('qk_rope_head_dim'), DIM);
+  const hd = r.number(r.get('head_dim'), DIM);
+  const kv = r.number(r.get('kv_channels'), DIM);
   if (qk !== null) {
     r.source('headDim', r.get('qk_rope_head_dim'), 'qk_rope_head_dim', 'multi-head latent attention: the rotary part of each head');
     return { headDim: qk, hidden, heads };
@@ -79,7 +85,7 @@ interface LayerSource {
 export function readRope(r: ScopeReader, modelType: string | null, L: number | null): RopeLayer[] {
   const { headDim } = readHeadDims(r);
   const topThetaHit = r.first(['rope_theta', 'rotary_emb_base', 'rope_embedding_base']);
-  const topTheta = r.number(topThetaHit?.node ?? null, { positive: true });
+  const topTheta = r.number(topThetaHit?.node ?? null, THETA);
   const fallbackTheta = defaultTheta(modelType);
   const theta = { value: topTheta ?? fallbackTheta, node: topTheta !== null ? (topThetaHit?.node ?? null) : null, key: topThetaHit?.key ?? 'rope_theta' };
 
@@ -97,7 +103,7 @@ export function readRope(r: ScopeReader, modelType: string | null, L: number | n
       r.warn(scaling, 'rope.scaling-not-object', '`rope_scaling` must be an object (or null); it is ignored here.', 'error');
     }
     const dict = isObject(scaling) ? scaling : null;
-    const local = r.number(r.get('rope_local_base_freq'), { positive: true });
+    const local = r.number(r.get('rope_local_base_freq'), THETA);
     if (local !== null) {
       // Gemma 2/3: global layers use rope_theta (+ rope_scaling); sliding-window layers use the local base.
       layers.push({ layer: 'full_attention', dictNode: dict, layout: 'gemma_local_base', theta });
@@ -136,7 +142,7 @@ function buildLayer(r: ScopeReader, ls: LayerSource, modelType: string | null, h
   const type = canonicalRopeType(rawType);
 
   const thetaNode = get('rope_theta');
-  let theta = thetaNode ? r.number(thetaNode, { positive: true }) : null;
+  let theta = thetaNode ? r.number(thetaNode, THETA) : null;
   if (theta === null) {
     theta = ls.theta.value;
     entries['rope_theta'] = synthetic(theta, ls.theta.node);
@@ -159,7 +165,7 @@ function buildLayer(r: ScopeReader, ls: LayerSource, modelType: string | null, h
 
   const prf = num('partial_rotary_factor') ?? r.number(r.get('partial_rotary_factor')) ?? r.number(r.get('rotary_pct'));
   const prfNode = get('partial_rotary_factor') ?? r.get('partial_rotary_factor') ?? r.get('rotary_pct');
-  const rotaryDimKey = r.number(r.get('rotary_dim'), { positive: true, integer: true });
+  const rotaryDimKey = r.number(r.get('rotary_dim'), DIM);
   const hd = headDim ?? 0;
   let rotaryDim: number;
   let p: number;
@@ -176,6 +182,10 @@ function buildLayer(r: ScopeReader, ls: LayerSource, modelType: string | null, h
   src('partialRotaryFactor', prfNode, 'partial_rotary_factor', prfNode ? undefined : 'default 1');
   if (rotaryDim % 2 !== 0) r.warn(prfNode, 'rope.odd-dim', `The rotary dimension ${rotaryDim} is odd; RoPE rotates pairs, so the last dimension is never rotated.`);
 
+  for (const k of ['short_factor', 'long_factor']) {
+    const list = entries[k]?.node ? r.numberArray(entries[k]!.node) : null;
+    if (list?.some((x) => !(x > 0))) r.warn(entries[k]!.node, 'rope.longrope-nonpositive', `\`${k}\` holds a factor ≤ 0; every LongRoPE factor divides a frequency and must be positive (1 is used for those here).`, 'error');
+  }
   const sectionNode = get('mrope_section') ?? r.get('mrope_section');
   const params: RopeParams = {
     type, rawType, typeKey: get('rope_type') ? 'rope_type' : get('type') ? 'type' : null,

@@ -134,7 +134,11 @@ function longrope(p: RopeParams, ctx: RopeContext, profile: RopeProfile): RopeRe
   if (attention === null) attention = factor <= 1 ? 1 : Math.sqrt(1 + Math.log(factor) / Math.log(L0));
   const useLong = ctx.seqLen !== null && ctx.seqLen > L0;
   const ext = (useLong ? p.longFactor : p.shortFactor) ?? [];
-  const invFreq = baseInvFreq(p.theta, dim).map((f, i) => f / (ext[i] ?? 1));
+  // A zero or negative factor is invalid input (reported at extraction); it must not become an infinite frequency.
+  const invFreq = baseInvFreq(p.theta, dim).map((f, i) => {
+    const e = ext[i] ?? 1;
+    return e > 0 ? f / e : f;
+  });
   return { invFreq, attentionFactor: attention };
 }
 
