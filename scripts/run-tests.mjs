@@ -5,6 +5,10 @@ import { readdirSync } from 'node:fs';
 
 const stages = [
   { name: 'unit', cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/unit/*.test.ts'] },
+  // Installs code-server, Node 24 and Chromium into .cache/ on first run (apt/npm only), reused afterwards.
+  { name: 'harness install', cmd: ['node', 'scripts/harness/install.mjs'], counts: false },
+  { name: 'VS Code integration (code-server)', cmd: ['node', 'scripts/harness/runIntegration.mjs'] },
+  { name: 'browser end-to-end (Chromium + code-server)', cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/e2e/*.e2e.ts'] },
 ];
 
 /** Expands `dir/*.ext` arguments (Node 20 has no fs.globSync; no shell is involved). */
@@ -43,7 +47,7 @@ let bad = false;
 for (const stage of stages) {
   console.log(`\n=== ${stage.name} ===`);
   const { code, out } = await run(expand(stage.cmd));
-  const c = counts(out);
+  const c = stage.counts === false ? { passed: 0, failed: code === 0 ? 0 : 1 } : counts(out);
   passed += c.passed;
   failed += c.failed;
   if (code !== 0) bad = true;

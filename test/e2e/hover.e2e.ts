@@ -2,7 +2,7 @@
 // Run: node --import tsx --test test/e2e/hover.e2e.ts   (after scripts/harness/install.mjs)
 // Add scenarios as further test() blocks; they share one code-server + browser via before/after.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT } from '../../scripts/harness/paths.mjs';
@@ -18,14 +18,28 @@ after(async () => {
   if (wb) await wb.close();
 });
 
-test('hovering rope_theta in config.json shows a hover', { timeout: 60_000 }, async () => {
+test('hovering rope_theta in config.json shows the RoPE facts and a chart', { timeout: 60_000 }, async () => {
   await wb.openFile('config.json');
   await wb.screenshot('hover-01-opened');
   const text = await wb.hoverAt('rope_theta');
-  await wb.screenshot('hover-02-rope_theta');
   console.log(`hover text: ${JSON.stringify(text.slice(0, 300))}`);
-  // Loose on purpose while the hover provider is being built: non-empty is enough for now.
-  assert.ok(text.length > 0, 'hover is empty');
+  assert.match(text, /wavelength range/);
+  assert.match(text, /critical dimension/);
+  assert.match(text, /trained context/);
+  // The chart is an <img> with an SVG data URI; wait until it has been decoded and laid out.
+  const img = wb.page.locator('.monaco-hover:not(.hidden) img[src^="data:image/svg+xml"]').first();
+  await img.waitFor({ state: 'visible' });
+  // (Typed structurally: this tsconfig has no DOM lib.)
+  await wb.page.waitForFunction((el) => { const i = el as { complete?: boolean; naturalWidth?: number } | null; return !!i?.complete && (i.naturalWidth ?? 0) > 0; }, await img.elementHandle());
+  const shot = await wb.screenshot('hover-02-rope_theta');
+  console.log(`screenshot: ${shot}`);
+  // The README picture: the editor and the hover only (union of both boxes), kept in the repository.
+  const readme = path.join(ROOT, 'media', 'screenshots', 'hover.png');
+  mkdirSync(path.dirname(readme), { recursive: true });
+  const boxes = await Promise.all(['.editor-group-container', '.monaco-hover:not(.hidden)'].map((s) => wb.page.locator(s).first().boundingBox()));
+  const [x0, y0] = [Math.min(...boxes.map((b) => b?.x ?? Infinity)), Math.min(...boxes.map((b) => b?.y ?? Infinity))];
+  const [x1, y1] = [Math.max(...boxes.map((b) => (b ? b.x + b.width : 0))), Math.max(...boxes.map((b) => (b ? b.y + b.height : 0)))];
+  await wb.page.screenshot({ path: readme, clip: { x: x0, y: y0, width: Math.min(x1 - x0, 1000), height: Math.min(y1 - y0 + 8, 700) } });
 });
 
 test('a pelens command runs from the command palette', { timeout: 60_000 }, async (t) => {
