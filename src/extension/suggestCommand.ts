@@ -1,25 +1,14 @@
 // "Suggest context extension" / "Extend context to…": for a target length, every scaling method the
-// config can take, with what each would give (verdict, how far it carries, attention factor), then the
-// chosen plan applied as one undoable edit.
+// config can take, ranked by the core's suggest() (verdict, distortion, runtime flags), then the chosen
+// plan applied as one undoable edit.
 import * as vscode from 'vscode';
 import { analyzeText, type EncodingAnalysis } from '../core/analyze';
 import { applyKeyEdits } from '../core/edit/jsonEdit';
 import { fmtInt, fmtNum } from '../core/report/text';
-import { cannotPlan, isMethod, METHODS, plan, type Method, type Plan } from '../core/suggest/plan';
+import { isMethod, METHODS, type Method } from '../core/suggest/plan';
+import { suggest, type Suggestion } from '../core/suggest/suggest';
 import { toWorkspaceEdit } from './codeActions';
 import { askLength, resolveConfig, type CommandContext } from './prompts';
-
-export interface Candidate {
-  method: Method;
-  plan: Plan | null;
-  /** Why the method does not apply, when it does not. */
-  reason: string | null;
-  verdict: string | null;
-  effectiveContext: number | null;
-  attentionFactor: number | null;
-  unseenAngleFraction: number;
-  newText: string | null;
-}
 
 export interface SuggestResult {
   method: Method;
@@ -28,39 +17,14 @@ export interface SuggestResult {
   text: string;
 }
 
-const VERDICT_RANK: Record<string, number> = { within: 0, scaled: 1, beyond: 2 };
-
-/** Plans every method for one encoding and measures each result by analysing the edited text. */
-export function candidates(text: string, index: number, e: EncodingAnalysis, target: number): Candidate[] {
-  const out = METHODS.map((method): Candidate => {
-    const reason = cannotPlan(e.spec, method, target);
-    const none: Candidate = { method, plan: null, reason, verdict: null, effectiveContext: null, attentionFactor: null, unseenAngleFraction: 1, newText: null };
-    if (reason) return none;
-    const p = plan(e.spec, method, target);
-    const newText = applyKeyEdits(text, p.edits).text;
-    const after = analyzeText(newText, { target }).encodings[index];
-    const x = after?.extrapolation ?? null;
-    return {
-      method, plan: p, reason: null, newText,
-      verdict: x?.verdict ?? null,
-      effectiveContext: x?.effectiveContext ?? null,
-      attentionFactor: after?.rope?.attentionFactor ?? null,
-      unseenAngleFraction: x?.rope?.unseenAngleFraction ?? 0,
-    };
-  });
-  // Usable first; then the best verdict; then the fewest unseen angles; METHODS order breaks ties.
-  return out.sort((a, b) =>
-    Number(!!a.reason) - Number(!!b.reason) ||
-    (VERDICT_RANK[a.verdict ?? 'beyond'] ?? 3) - (VERDICT_RANK[b.verdict ?? 'beyond'] ?? 3) ||
-    a.unseenAngleFraction - b.unseenAngleFraction);
-}
-
-function describe(c: Candidate): { description: string; detail: string } {
+function describe(c: Suggestion): { description: string; detail: string } {
   if (!c.plan) return { description: 'not applicable', detail: c.reason ?? '' };
   const p = c.plan;
+  const v = c.verified;
+  const m = c.metrics;
   return {
     description: `${p.ropeType} × ${fmtNum(p.factor)} · ${p.maxKey} ${fmtInt(p.maxPositionEmbeddings)}`,
-    detail: `${c.verdict ?? '?'} · carries to ~${fmtInt(c.effectiveContext)} · attention factor ${fmtNum(c.attentionFactor)} · ${(c.unseenAngleFraction * 100).toFixed(2)}% unseen angles · ${p.edits.length} key edit${p.edits.length === 1 ? '' : 's'}`,
+    detail: `${v?.verdict ?? '?'} · carries to ~${fmtInt(v?.effectiveContext)} · attention factor ${fmtNum(v?.attentionFactor)} · high-frequency distortion ${m ? m.highFreqDistortion.toFixed(2) : '?'} octaves · ${p.edits.length} key edit${p.edits.length === 1 ? '' : 's'} · vLLM ${c.vllm ?? ''}`,
   };
 }
 
@@ -91,8 +55,8 @@ export async function suggestCommand(ctx: CommandContext, uriArg?: unknown, targ
   if (target === undefined) return undefined;
   const version = doc.version;
   const text = doc.getText();
-  const list = candidates(text, index, e, target);
-  let chosen: Candidate | undefined;
+  const list = suggest(text, target, undefined, index);
+  let chosen: Suggestion | undefined;
   if (typeof methodArg === 'string') {
     if (!isMethod(methodArg)) throw new Error(`unknown method "${methodArg}" (one of ${METHODS.join(', ')})`);
     chosen = list.find((c) => c.method === methodArg);
@@ -104,7 +68,7 @@ export async function suggestCommand(ctx: CommandContext, uriArg?: unknown, targ
     chosen = pick?.c;
   }
   if (!chosen) return undefined;
-  if (!chosen.plan || chosen.newText === null) {
+  if (!chosen.plan || chosen.newText === undefined) {
     void vscode.window.showWarningMessage(`Position Encoding Lens: ${chosen.method} — ${chosen.reason ?? 'not applicable'}`);
     return { method: chosen.method, target, applied: false, text };
   }

@@ -28,7 +28,7 @@ export interface Suggestion {
   fineTuning?: string;
   metrics?: BandMetrics;
   /** The edited config re-analysed: does it cover the target and pass transformers validation? */
-  verified?: { verdict: string; outcome: string; effectiveContext: number | null };
+  verified?: { verdict: string; outcome: string; effectiveContext: number | null; attentionFactor: number | null };
   newText?: string;
 }
 
@@ -38,9 +38,11 @@ export function targetEncoding(encodings: EncodingAnalysis[]): EncodingAnalysis 
   return ropes.find((e) => e.spec.layer === null || /full|global/.test(e.spec.layer)) ?? ropes[0] ?? encodings[0];
 }
 
-export function suggest(text: string, target: number, only?: Method): Suggestion[] {
+/** Every method (or `only`) for one encoding — by index, else the one targetEncoding picks — best first. */
+export function suggest(text: string, target: number, only?: Method, index?: number): Suggestion[] {
   const analysis = analyzeText(text);
-  const enc = targetEncoding(analysis.encodings);
+  const enc = index !== undefined ? analysis.encodings[index] : targetEncoding(analysis.encodings);
+  const pickAfter = (list: EncodingAnalysis[]): EncodingAnalysis | undefined => (index !== undefined ? list[index] : targetEncoding(list));
   const methods = only ? [only] : [...METHODS];
   return methods.map((method) => {
     if (!enc) return { method, applicable: false, reason: 'No position encoding found in this file.' };
@@ -48,12 +50,12 @@ export function suggest(text: string, target: number, only?: Method): Suggestion
     if (why) return { method, applicable: false, reason: why };
     const p = plan(enc.spec, method, target);
     const newText = applyKeyEdits(text, p.edits).text;
-    const after = targetEncoding(analyzeText(newText, { target }).encodings);
+    const after = pickAfter(analyzeText(newText, { target }).encodings);
     return {
       method, applicable: true, plan: p, blockText: blockJson(p), newText,
       vllm: vllmArgs(p, enc), llamaCpp: llamaCppFlags(p, enc), fineTuning: fineTuneAdvice(p.ropeType, p.factor) + extraAdvice(method),
       metrics: after ? metrics(enc, after, target) : undefined,
-      verified: after ? { verdict: after.extrapolation?.verdict ?? 'unknown', outcome: transformersOutcome(after), effectiveContext: after.extrapolation?.effectiveContext ?? null } : undefined,
+      verified: after ? { verdict: after.extrapolation?.verdict ?? 'unknown', outcome: transformersOutcome(after), effectiveContext: after.extrapolation?.effectiveContext ?? null, attentionFactor: after.rope?.attentionFactor ?? null } : undefined,
     } as Suggestion;
   }).sort(rank);
 }
