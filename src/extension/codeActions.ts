@@ -9,7 +9,7 @@ import { nodeAtOffset, type JsonPath } from '../core/source';
 import type { CachedAnalysis, ConfigDocuments } from './documents';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { JSON_SELECTOR } from './documents';
-import { encodingFor, topicOf } from './hover';
+import { encodingFor, topicOf } from './hoverContent';
 
 export interface Fix {
   title: string;

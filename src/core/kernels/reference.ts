@@ -64,7 +64,9 @@ export function scoreEnvelope(invFreq: readonly number[], maxDistance: number, p
   const max = new Float64Array(px).fill(-Infinity);
   if (h === 0) return { maxDistance, pixels: px, min: min.fill(scale), max: max.fill(scale) };
 
-  const chunk = 1024;
+  // Setup costs h·chunk cos/sin pairs, the sweep h·n/chunk: a chunk near √n balances the two (short spans
+  // such as hover charts would otherwise pay mostly for the table).
+  const chunk = Math.min(1024, Math.max(64, 2 ** Math.ceil(Math.log2(Math.sqrt(n)))));
   // cos(rθᵢ), sin(rθᵢ) for r = 0..chunk−1, frequency-major so the inner loop walks memory in order.
   const cr = new Float64Array(h * chunk);
   const sr = new Float64Array(h * chunk);
