@@ -60,12 +60,20 @@ export function suggest(text: string, target: number, only?: Method, index?: num
   }).sort(rank);
 }
 
-/** Covering first, then least high-frequency distortion (local resolution), then fewest changed pairs. */
+/**
+ * Where metrics tie, what the literature supports: YaRN has the strongest published long-context results
+ * from a short fine-tune (Peng et al. 2023), llama3 is proven on Llama 3.1, dynamic NTK needs no fine-tuning
+ * but drifts at larger factors, linear interpolation needs the most fine-tuning.
+ */
+const EVIDENCE: Method[] = ['yarn', 'llama3', 'dynamic', 'ntk', 'linear', 'longrope'];
+
+/** Covering first, then fewest unseen angles, then least high-frequency distortion (local resolution), then evidence. */
 function rank(a: Suggestion, b: Suggestion): number {
   if (a.applicable !== b.applicable) return a.applicable ? -1 : 1;
-  if (!a.metrics || !b.metrics) return 0;
+  if (!a.metrics || !b.metrics) return EVIDENCE.indexOf(a.method) - EVIDENCE.indexOf(b.method);
   const cover = (s: Suggestion): number => (s.verified?.verdict === 'scaled' || s.verified?.verdict === 'within' ? 0 : 1);
-  return cover(a) - cover(b) || a.metrics.unseenAngleFraction - b.metrics.unseenAngleFraction || a.metrics.highFreqDistortion - b.metrics.highFreqDistortion || a.metrics.pairsChanged - b.metrics.pairsChanged;
+  const r2 = (x: number): number => Math.round(x * 100);
+  return cover(a) - cover(b) || r2(a.metrics.unseenAngleFraction) - r2(b.metrics.unseenAngleFraction) || r2(a.metrics.highFreqDistortion) - r2(b.metrics.highFreqDistortion) || EVIDENCE.indexOf(a.method) - EVIDENCE.indexOf(b.method);
 }
 
 function metrics(before: EncodingAnalysis, after: EncodingAnalysis, target: number): BandMetrics {
