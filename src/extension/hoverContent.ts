@@ -7,7 +7,7 @@ import { encodingTitle, facts, fmtInt, fmtNum } from '../core/report/text';
 import { nodeAtOffset, nodeAtPath, type JsonPath, type SrcNode } from '../core/source';
 import { factsTable, MAX_HOVER_DISTANCE } from './markdown';
 
-type Topic = 'theta' | 'scaling' | 'length' | 'dims' | 'alibi' | 't5' | 'window' | 'patch' | 'kind';
+type Topic = 'theta' | 'scaling' | 'length' | 'dims' | 'alibi' | 't5' | 'window' | 'patch' | 'kind' | 'ffn';
 
 const TOPICS: Record<string, Topic> = {
   rope_theta: 'theta', rope_local_base_freq: 'theta', rotary_emb_base: 'theta',
@@ -17,6 +17,7 @@ const TOPICS: Record<string, Topic> = {
   head_dim: 'dims', partial_rotary_factor: 'dims', rotary_pct: 'dims', rotary_dim: 'dims', qk_rope_head_dim: 'dims',
   alibi: 'alibi', n_head: 'alibi', num_attention_heads: 'alibi', relative_attention_num_buckets: 't5', relative_attention_max_distance: 't5',
   sliding_window: 'window', image_size: 'patch', patch_size: 'patch', position_embedding_type: 'kind',
+  intermediate_size: 'ffn', d_ff: 'ffn', ffn_dim: 'ffn', n_inner: 'ffn', hidden_act: 'ffn', hidden_activation: 'ffn', activation_function: 'ffn', mlp_bias: 'ffn',
 };
 
 /** Which fact rows each topic shows (labels as report/text.ts names them; `at …` is the verdict row). */
@@ -30,9 +31,20 @@ const ROWS: Record<Topic, string[]> = {
   window: ['sliding window', 'claimed context', 'theta (base)'],
   patch: ['patch grid', 'table'],
   kind: [],
+  ffn: [],
 };
 
 export type { Topic };
+
+/** The questions people search for, answered where they arise. */
+const EXPLAIN: Partial<Record<Topic, (e: EncodingAnalysis) => string>> = {
+  ffn: () =>
+    '_Position-wise layer_: the feed-forward block (and its activation) applies the same map to every position and never mixes positions, so it needs no position information — only attention does.',
+  kind: (e) =>
+    (e.spec.kind === 'learned' || e.spec.kind === 'sinusoidal' || e.spec.kind === 'patch_grid'
+      ? '_Absolute_: a vector per position is added to the token embedding. Adding equals concatenating then projecting: W·[x; p] = W_x·x + W_p·p. The model must learn relative distances from it, and positions past the table have no vector.'
+      : '_Relative_: attention scores depend on the distance between query and key (rotations, biases or buckets), not on absolute positions, which is what lets such encodings run past the trained length at all.'),
+};
 
 const ROPE_DICTS = new Set(['rope_scaling', 'rope_parameters']);
 
@@ -67,7 +79,7 @@ export function hoverMarkdown(e: EncodingAnalysis, topic: Topic, key: string): s
   const labels = new Set(ROWS[topic]);
   const rows = facts(e).filter(([l]) => labels.has(l));
   const x = e.extrapolation;
-  const showVerdict = !!x && topic !== 'dims' && topic !== 'patch';
+  const showVerdict = !!x && topic !== 'dims' && topic !== 'patch' && topic !== 'ffn';
   // Title, verdict and chart first: VS Code caps a hover at max(250 px, editor height / 4) before it scrolls.
   const out: string[] = [`**${encodingTitle(e)}** · \`${key}\`${showVerdict ? ` — *${x.verdict}* at ${fmtInt(x.target)} tokens` : ''}`, ''];
   const chart = chartFor(e, topic);
@@ -81,6 +93,8 @@ export function hoverMarkdown(e: EncodingAnalysis, topic: Topic, key: string): s
   if (topic === 'dims' && s.rope) rows.push(['frequency pairs', `${Math.floor(s.rope.rotaryDim / 2)} rotating of ${Math.floor(s.rope.headDim / 2)}`]);
   if (topic === 't5' && s.t5) rows.push(['saturates at distance', fmtInt(t5SaturationDistance(s.t5.numBuckets, s.t5.maxDistance, s.t5.bidirectional))]);
   if (topic === 'kind') rows.push(['encoding', encodingTitle(e)]);
+  const note = EXPLAIN[topic]?.(e);
+  if (note) out.push(note, '');
   out.push(factsTable(rows), '');
   if (showVerdict) out.push(x.summary, '');
   const src = s.sources['theta'];
