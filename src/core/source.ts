@@ -86,8 +86,12 @@ export function nodeAtOffset(root: SrcNode | null, offset: number): { node: SrcN
   let best: { node: SrcNode; onKey: boolean } | null = null;
   const visit = (n: SrcNode, keyStart: number | null, keyEnd: number | null): void => {
     if (keyStart !== null && keyEnd !== null && offset >= keyStart && offset <= keyEnd) best = { node: n, onKey: true };
-    if (offset < n.offset || offset > n.offset + n.length) return;
-    best = { node: n, onKey: false };
+    // Containers built from other formats (training YAML mapped to config keys) have no span of their own.
+    const synthetic = n.length === 0 && (!!n.children || !!n.items);
+    if (!synthetic) {
+      if (offset < n.offset || offset > n.offset + n.length) return;
+      best = { node: n, onKey: false };
+    }
     if (n.children) for (const c of n.children.values()) visit(c, c.keyOffset ?? null, c.keyOffset !== undefined ? c.keyOffset + (c.keyLength ?? 0) : null);
     if (n.items) for (const c of n.items) visit(c, null, null);
   };

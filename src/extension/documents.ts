@@ -2,12 +2,15 @@
 // diagnostics and code actions on the same version share one parse (hovers must answer in a few ms).
 import * as vscode from 'vscode';
 import { analyzeText, type Analysis } from '../core/analyze';
+import { analyzeYamlText } from '../core/analyzeFile';
 
 export const SECTION = 'positionEncodingLens';
 
 /** Built-in name patterns: config.json and friends (`*config*.json`), never generation_config.json. */
 const BUILTIN_GLOBS = ['**/config.json', '**/*config*.json', '**/*config*.jsonc'];
 const EXCLUDED_NAMES = new Set(['generation_config.json']);
+/** Training recipes have no telling name; the rope keys in them are what makes a YAML file ours. */
+const TRAINING_YAML = /^\s*(rope_scaling|rope_theta)\s*:/m;
 
 export interface CachedAnalysis {
   version: number;
@@ -49,6 +52,7 @@ export class ConfigDocuments implements vscode.Disposable {
     // languages.match does VS Code's own glob matching, so user globs behave like files.exclude patterns.
     if (this.extraGlobs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0)) return true;
     if (EXCLUDED_NAMES.has(name)) return false;
+    if (doc.languageId === 'yaml') return TRAINING_YAML.test(doc.getText());
     return BUILTIN_GLOBS.some((pattern) => vscode.languages.match({ pattern }, doc) > 0);
   }
 
@@ -59,7 +63,7 @@ export class ConfigDocuments implements vscode.Disposable {
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version) return hit;
     const t0 = Date.now();
-    const analysis = analyzeText(doc.getText());
+    const analysis = doc.languageId === 'yaml' ? analyzeYamlText(doc.getText()) : analyzeText(doc.getText());
     const entry: CachedAnalysis = { version: doc.version, analysis, memo: new Map() };
     this.cache.set(key, entry);
     this.log.trace(`analyzed ${doc.uri.fsPath} v${doc.version} in ${Date.now() - t0} ms`);
@@ -85,8 +89,11 @@ export class ConfigDocuments implements vscode.Disposable {
   }
 }
 
-/** The document selector providers register with; the name filter above runs inside them. */
+/** The document selector edit providers register with (their edits are JSON edits); the name filter above runs inside them. */
 export const JSON_SELECTOR: vscode.DocumentSelector = [
   { language: 'json' },
   { language: 'jsonc' },
 ];
+
+/** Read-only features (hovers, diagnostics) also serve training YAML. */
+export const CONFIG_SELECTOR: vscode.DocumentSelector = [...JSON_SELECTOR, { language: 'yaml' }];

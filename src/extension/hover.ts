@@ -1,7 +1,7 @@
 // Hovers on position keys (content in hoverContent.ts), memoized per document version so a repeated hover
 // costs a map lookup.
 import * as vscode from 'vscode';
-import { type ConfigDocuments, JSON_SELECTOR } from './documents';
+import { CONFIG_SELECTOR, type ConfigDocuments } from './documents';
 import { hoverAt } from './hoverContent';
 
 export class PositionHoverProvider implements vscode.HoverProvider {
@@ -24,5 +24,5 @@ export class PositionHoverProvider implements vscode.HoverProvider {
 }
 
 export function registerHover(docs: ConfigDocuments, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.languages.registerHoverProvider(JSON_SELECTOR, new PositionHoverProvider(docs, log));
+  return vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new PositionHoverProvider(docs, log));
 }

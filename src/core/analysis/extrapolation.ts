@@ -56,7 +56,8 @@ export function extrapolate(spec: EncodingSpec, target: number): Extrapolation |
   const L0 = spec.trainedContext;
   if (L0 === null || !(L0 > 0) || !(target > 0)) return null;
   const T = Math.floor(target);
-  if (spec.kind === 'rope' && spec.rope) return ropeExtrapolation(spec, L0, T);
+  // Without a rotary dimension there are no frequencies to judge.
+  if (spec.kind === 'rope' && spec.rope) return spec.rope.rotaryDim >= 2 ? ropeExtrapolation(spec, L0, T) : null;
   const within = T <= L0;
   const base = { target: T, trainedContext: L0 };
   switch (spec.kind) {

@@ -35,14 +35,14 @@ export function facts(e: EncodingAnalysis): [string, string][] {
   const s = e.spec;
   const rows: [string, string][] = [];
   if (s.modelType) rows.push(['model type', s.modelType]);
-  if (s.rope && e.rope) {
+  if (s.rope) {
     const r = s.rope;
-    const wl = wavelengths(e.rope.invFreq).filter(Number.isFinite);
+    const wl = e.rope ? wavelengths(e.rope.invFreq).filter(Number.isFinite) : [];
     rows.push(['scaling', r.type === 'default' ? 'none (default RoPE)' : `${r.type}${r.factor !== null ? ` × ${fmtNum(r.factor)}` : ''}${r.rawType && r.rawType !== r.type ? ` (written "${r.rawType}")` : ''}`]);
     rows.push(['theta (base)', `${fmtNum(r.theta)}${s.sources['theta']?.isDefault ? ' (default)' : ''}`]);
-    rows.push(['head dim / rotary dim', `${r.headDim} / ${r.rotaryDim}${r.partialRotaryFactor !== 1 ? ` (partial ${fmtNum(r.partialRotaryFactor)})` : ''}`]);
+    rows.push(['head dim / rotary dim', r.rotaryDim >= 2 ? `${r.headDim} / ${r.rotaryDim}${r.partialRotaryFactor !== 1 ? ` (partial ${fmtNum(r.partialRotaryFactor)})` : ''}` : 'unknown (set head_dim, or hidden_size and num_attention_heads)']);
     if (wl.length) rows.push(['wavelength range', `${fmtNum(Math.min(...wl))} – ${fmtNum(Math.max(...wl))} tokens`]);
-    if (e.rope.attentionFactor !== 1) rows.push(['attention factor', fmtNum(e.rope.attentionFactor)]);
+    if (e.rope && e.rope.attentionFactor !== 1) rows.push(['attention factor', fmtNum(e.rope.attentionFactor)]);
     if (r.mropeSection) rows.push(['M-RoPE sections', r.mropeSection.join(' / ')]);
   }
   if (s.alibi) rows.push(['ALiBi heads / slopes', `${s.alibi.numHeads} heads, slopes ${fmtNum(s.alibi.slopes[0])} … ${fmtNum(s.alibi.slopes[s.alibi.slopes.length - 1])}`]);
