@@ -1,5 +1,6 @@
 // Extension entry point: wiring only. Each feature lives in src/extension/<feature>.ts.
 import * as vscode from 'vscode';
+import { registerBinaryView } from './extension/binaryView';
 import { registerCodeActions } from './extension/codeActions';
 import { registerCommands } from './extension/commands';
 import { Diagnostics } from './extension/diagnostics';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
       new Diagnostics(docs, log),
       registerCodeActions(docs),
       ...registerCommands({ docs, reports, log }),
+      registerBinaryView(log),
     );
     log.info(`activated (${context.extension.packageJSON?.version ?? '?'})`);
   } catch (e) {

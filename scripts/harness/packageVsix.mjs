@@ -12,7 +12,7 @@ export function packageVsix(extensionDir = ROOT) {
   const out = path.join(CACHE, `${pkg.name}-${pkg.version}.vsix`);
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   // --no-dependencies: everything is bundled by esbuild; --allow-missing-repository: no prompt in CI.
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: extensionDir });
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: extensionDir });
   return out;
 }
 

@@ -42,7 +42,8 @@ export async function analyzeSource(kind: FileKind, src: ByteSource, opts: Analy
   if (kind === 'gguf') {
     const header = await readGgufHeader(src);
     const cfg = ggufToConfig(header);
-    const a = analyzeTree(cfg.root, new LineIndex(''), opts, [...header.findings, ...cfg.findings]);
+    // A GGUF runs in llama.cpp: transformers' checks of the mapped keys would only confuse.
+    const a = analyzeTree(cfg.root, new LineIndex(''), { ...opts, runtimes: ['llama.cpp'] }, [...header.findings, ...cfg.findings]);
     return { ...a, kind, text: null };
   }
   const header = await readSafetensorsHeader(src);

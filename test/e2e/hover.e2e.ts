@@ -2,20 +2,39 @@
 // Run: node --import tsx --test test/e2e/hover.e2e.ts   (after scripts/harness/install.mjs)
 // Add scenarios as further test() blocks; they share one code-server + browser via before/after.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT } from '../../scripts/harness/paths.mjs';
+import { GgufBuilder } from '../unit/helpers/binaryWriters';
 import { startWorkbench, type Workbench } from './workbench';
 
 let wb: Workbench;
 
+/** The fixture workspace plus a GGUF header written here (binary fixtures are made, not committed). */
+function workspaceWithGguf(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pelens-e2e-src-'));
+  cpSync(path.join(ROOT, 'test', 'fixtures', 'workspace'), dir, { recursive: true });
+  const bytes = new GgufBuilder()
+    .str('general.architecture', 'llama').u32('llama.context_length', 131072).u32('llama.embedding_length', 4096)
+    .u32('llama.attention.head_count', 32).f32('llama.rope.freq_base', 500000)
+    .str('llama.rope.scaling.type', 'yarn').f32('llama.rope.scaling.factor', 4).u32('llama.rope.scaling.original_context_length', 32768)
+    .build();
+  writeFileSync(path.join(dir, 'model.gguf'), bytes);
+  return dir;
+}
+
+let source = '';
+
 before(async () => {
-  wb = await startWorkbench();
+  source = workspaceWithGguf();
+  wb = await startWorkbench({ workspace: source });
 }, { timeout: 180_000 }); // packaging + install + first workbench load
 
 after(async () => {
   if (wb) await wb.close();
+  if (source) rmSync(source, { recursive: true, force: true });
 });
 
 test('hovering rope_theta in config.json shows the RoPE facts and a chart', { timeout: 60_000 }, async () => {
@@ -57,4 +76,16 @@ test('a pelens command runs from the command palette', { timeout: 60_000 }, asyn
   await wb.runCommand(title);
   await wb.screenshot('hover-03-command');
   console.log(`ran "${title}"; notifications: ${JSON.stringify(await wb.notifications())}`);
+});
+
+test('a GGUF file opens in the read-only position-facts view', { timeout: 60_000 }, async () => {
+  await wb.page.keyboard.press('Escape');
+  await wb.openFile('model.gguf');
+  // The custom editor's webview: the outer frame, then the content frame.
+  const view = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  await view.locator('text=trained context').first().waitFor({ timeout: 30_000 });
+  const body = await view.locator('body').innerText();
+  assert.match(body, /yarn × 4/);
+  assert.match(body, /32,768/);
+  console.log(`screenshot: ${await wb.screenshot('gguf-view')}`);
 });
