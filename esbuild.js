@@ -34,6 +34,9 @@ const common = {
 const targets = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
+  // The side panel: ESM because the ORT bundle locates its runtime with import.meta; main.ts imports main.css,
+  // which esbuild writes next to it as dist/webview/main.css.
+  { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'esm', target: 'es2022' },
 ];
 
 async function main() {
@@ -46,6 +49,8 @@ async function main() {
   await Promise.all(contexts.map((c) => c.dispose()));
   const failed = results.filter((r) => r.status === 'rejected');
   if (failed.length) process.exit(1);
+  // The webview loads ORT's .mjs/.wasm from media/ort/ at run time (never a CDN).
+  require('./scripts/copy-ort.js').copyOrtRuntime();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -7,6 +7,7 @@ const stages = [
   { name: 'unit', cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/unit/*.test.ts'] },
   // Installs code-server, Node 24 and Chromium into .cache/ on first run (apt/npm only), reused afterwards.
   { name: 'harness install', cmd: ['node', 'scripts/harness/install.mjs'], counts: false },
+  { name: 'panel in headless Chromium', cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/browser/*.test.ts'] },
   { name: 'VS Code integration (code-server)', cmd: ['node', 'scripts/harness/runIntegration.mjs'] },
   { name: 'browser end-to-end (Chromium + code-server)', cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/e2e/*.e2e.ts'] },
 ];

@@ -6,6 +6,7 @@ import { registerCommands } from './extension/commands';
 import { Diagnostics } from './extension/diagnostics';
 import { ConfigDocuments } from './extension/documents';
 import { registerHover } from './extension/hover';
+import { registerPanel } from './extension/panel';
 import { ReportView } from './extension/reportView';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
       registerCodeActions(docs),
       ...registerCommands({ docs, reports, log }),
       registerBinaryView(log),
+      ...registerPanel(context, log),
     );
     log.info(`activated (${context.extension.packageJSON?.version ?? '?'})`);
   } catch (e) {

@@ -1,0 +1,172 @@
+// Messages between the extension host and the side panel's webview. One union per direction; requests
+// carry an id and every reply is either {ok:true,value} or {ok:false,error}, so a host-side failure never
+// leaves the webview waiting. Both sides import this file: it must stay free of `vscode` and the DOM.
+
+/** Scaling methods the panel can compare; `current` is the config as written. */
+export const PANEL_METHODS = ['current', 'linear', 'dynamic', 'yarn', 'llama3'] as const;
+export type PanelMethod = (typeof PANEL_METHODS)[number];
+
+export const BACKEND_SETTINGS = ['auto', 'webgpu', 'wasm'] as const;
+export type BackendSetting = (typeof BACKEND_SETTINGS)[number];
+
+// ---- requests (webview → host) and their results ----
+
+export interface AnalyzeParams {
+  /** Target length in tokens (null: what the config claims). */
+  target: number | null;
+  methods: PanelMethod[];
+  /** Layer variant label (`sliding_attention`, …) or null for the first/only encoding. */
+  layer: string | null;
+  /** Sequence length for dynamic/longrope (null: the target). */
+  seqLen: number | null;
+}
+
+/** The frequencies of one compared method; the webview derives every chart from these. */
+export interface MethodSeries {
+  method: PanelMethod;
+  label: string;
+  invFreq: number[];
+  attentionFactor: number;
+}
+
+export interface PanelData {
+  document: { name: string; version: number };
+  /** Every encoding in the file as `scope/layer` labels, for the layer select. */
+  layers: { id: string | null; label: string }[];
+  layer: string | null;
+  kind: string;
+  trainedContext: number | null;
+  maxContext: number | null;
+  target: number;
+  seqLen: number;
+  summary: string;
+  /** RoPE only: the unscaled θᵢ = b^(−2i/d), and each requested method's frequencies. */
+  original: number[] | null;
+  series: MethodSeries[];
+  /** Methods that could not be applied, with why (shown next to the checkboxes). */
+  skipped: { method: PanelMethod; reason: string }[];
+  alibi: { slopes: number[]; maxBias: number } | null;
+  t5: { numBuckets: number; maxDistance: number; bidirectional: boolean } | null;
+  sinusoidal: { dim: number; base: number } | null;
+}
+
+export interface ExportParams {
+  /** Suggested file name, e.g. `score.csv`. */
+  fileName: string;
+  kind: 'png' | 'csv';
+  /** PNG as base64 (no data: prefix) or CSV text. */
+  data: string;
+}
+
+export interface RequestMap {
+  analyze: { params: AnalyzeParams; result: PanelData };
+  export: { params: ExportParams; result: { saved: boolean } };
+}
+export type RequestMethod = keyof RequestMap;
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+// ---- webview → host ----
+
+export interface ReadyMessage {
+  type: 'ready';
+}
+export interface RequestMessage<M extends RequestMethod = RequestMethod> {
+  type: 'request';
+  id: number;
+  method: M;
+  params: RequestMap[M]['params'];
+}
+/** Timings and backend of a finished render, for the log (and the browser test). */
+export interface RenderedMessage {
+  type: 'rendered';
+  backend: string;
+  ms: number;
+  computeMs: number;
+  fallbackReason: string | null;
+}
+export interface LogMessage {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+export type WebviewMessage = ReadyMessage | RequestMessage | RenderedMessage | LogMessage;
+
+// ---- host → webview ----
+
+/** Answer to the ready handshake: everything the webview needs before its first request. */
+export interface InitMessage {
+  type: 'init';
+  backend: BackendSetting;
+  document: { name: string; version: number } | null;
+}
+export interface ResponseMessage {
+  type: 'response';
+  id: number;
+  reply: Reply<unknown>;
+}
+/** The followed document changed (another editor, or an edit after the debounce): ask again. */
+export interface DocumentChangedMessage {
+  type: 'documentChanged';
+  document: { name: string; version: number } | null;
+}
+export interface SettingsMessage {
+  type: 'settings';
+  backend: BackendSetting;
+}
+export type HostMessage = InitMessage | ResponseMessage | DocumentChangedMessage | SettingsMessage;
+
+// ---- validation of everything the webview sends (it is a browser context: treat it as untrusted) ----
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+const isLenOrNull = (v: unknown): boolean => v === null || (isPosInt(v) && v <= 2 ** 31);
+
+function parseParams(method: RequestMethod, p: unknown): string | null {
+  if (!isObj(p)) return 'params must be an object';
+  if (method === 'analyze') {
+    if (!isLenOrNull(p['target'])) return 'target must be a positive integer ≤ 2^31 or null';
+    if (!isLenOrNull(p['seqLen'])) return 'seqLen must be a positive integer ≤ 2^31 or null';
+    if (!(p['layer'] === null || typeof p['layer'] === 'string')) return 'layer must be a string or null';
+    const m = p['methods'];
+    if (!Array.isArray(m) || m.length > PANEL_METHODS.length || !m.every((x) => (PANEL_METHODS as readonly unknown[]).includes(x))) return 'methods must be a list of known methods';
+    return null;
+  }
+  if (typeof p['fileName'] !== 'string' || !/^[\w.-]{1,100}$/.test(p['fileName'])) return 'fileName must be a plain file name';
+  if (p['kind'] !== 'png' && p['kind'] !== 'csv') return 'kind must be png or csv';
+  if (typeof p['data'] !== 'string' || p['data'].length > 50_000_000) return 'data must be a string under 50 MB';
+  return null;
+}
+
+/** Validates a message from the webview; the host acts only on what passes. */
+export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
+  if (!isObj(raw)) return { ok: false, error: 'message is not an object' };
+  switch (raw['type']) {
+    case 'ready':
+      return { ok: true, value: { type: 'ready' } };
+    case 'request': {
+      const { id, method, params } = raw;
+      if (!(typeof id === 'number' && Number.isSafeInteger(id) && id >= 0)) return { ok: false, error: 'request id must be a non-negative integer' };
+      if (method !== 'analyze' && method !== 'export') return { ok: false, error: `unknown request method ${JSON.stringify(method)}` };
+      const bad = parseParams(method, params);
+      if (bad) return { ok: false, error: `${method}: ${bad}` };
+      return { ok: true, value: { type: 'request', id, method, params } as RequestMessage };
+    }
+    case 'rendered': {
+      const { backend, ms, computeMs, fallbackReason } = raw;
+      if (typeof backend !== 'string' || typeof ms !== 'number' || typeof computeMs !== 'number' || !(fallbackReason === null || typeof fallbackReason === 'string')) {
+        return { ok: false, error: 'rendered: backend, ms, computeMs, fallbackReason have the wrong types' };
+      }
+      return { ok: true, value: { type: 'rendered', backend: backend.slice(0, 40), ms, computeMs, fallbackReason: fallbackReason?.slice(0, 500) ?? null } };
+    }
+    case 'log': {
+      const { level, message } = raw;
+      if ((level !== 'info' && level !== 'warn' && level !== 'error') || typeof message !== 'string') return { ok: false, error: 'log: level or message invalid' };
+      return { ok: true, value: { type: 'log', level, message: message.slice(0, 2000) } };
+    }
+    default:
+      return { ok: false, error: `unknown message type ${JSON.stringify(raw['type'])}` };
+  }
+}

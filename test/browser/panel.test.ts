@@ -1,0 +1,190 @@
+// The side panel's webview in headless Chromium, served with its real HTML and CSP from loopback, with a
+// stand-in host answering through the extension's own validator and request handler.
+// Run: node --import tsx --test test/browser/panel.test.ts
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/harness/browser.mjs';
+import { scoreEnvelope } from '../../src/core/kernels/reference';
+import type { BackendSetting } from '../../src/protocol';
+import { applyTheme, inkOf, installHost, startServer, type FakeHost, type PanelServer } from './harness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHARED = path.resolve(ROOT, '..', 'shared', 'corpus', 'configs');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'configs');
+const RESULTS = path.join(ROOT, 'test-results');
+const ALL_METHODS = ['current', 'linear', 'dynamic', 'yarn', 'llama3'];
+
+/** A shared corpus config, else the nearest fixture (the corpus lives outside the repository). */
+function config(shared: string, fixture: string | null): { name: string; text: string } | null {
+  const p = existsSync(path.join(SHARED, shared)) ? path.join(SHARED, shared) : fixture ? path.join(FIXTURES, fixture) : null;
+  return p && existsSync(p) ? { name: path.basename(p), text: readFileSync(p, 'utf8') } : null;
+}
+
+let server: PanelServer;
+let browser: Browser;
+
+before(() => {
+  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+}, { timeout: 60_000 });
+
+before(async () => {
+  server = await startServer();
+  // --enable-unsafe-webgpu gives the SwiftShader adapter (compute only; the panel never draws with WebGPU).
+  browser = await launchChromium({ extraArgs: ['--enable-unsafe-webgpu'] });
+}, { timeout: 60_000 });
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Session {
+  page: Page;
+  host: FakeHost;
+  csp: string[];
+  outside: string[];
+  firstRenderMs: number;
+  close(): Promise<void>;
+}
+
+async function open(cfg: { name: string; text: string }, backend: BackendSetting, state: Record<string, unknown>, theme: 'dark' | 'light' = 'dark'): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 520, height: 1800 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const csp: string[] = [];
+  const outside: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
+  });
+  // Anything not from the served origin is recorded and refused: the panel must never reach the network.
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${server.origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  const host = await installHost(page, cfg.text, cfg.name, backend, { methods: ALL_METHODS, target: null, layer: null, seqLen: null, zoom: 0, ...state }, csp, theme);
+  const t0 = Date.now();
+  const rendered = host.nextRendered();
+  await page.goto(`${server.origin}/`);
+  await rendered;
+  return { page, host, csp, outside, firstRenderMs: Date.now() - t0, close: () => context.close() };
+}
+
+/** Clicks a card's CSV button and parses what the host was asked to save. */
+async function exportCsv(s: Session, cardId: string): Promise<{ headers: string[]; rows: number[][] }> {
+  const before = s.host.exports.length;
+  await s.page.locator(`#${cardId} vscode-button[data-control^="Export"][data-control$="CSV"]`).click();
+  for (let i = 0; i < 100 && s.host.exports.length === before; i++) await new Promise((r) => setTimeout(r, 50));
+  const e = s.host.exports[before];
+  assert.ok(e, `no CSV export from #${cardId}`);
+  assert.equal(e.kind, 'csv');
+  const [head, ...lines] = e.data.trim().split('\n');
+  return { headers: head!.split(','), rows: lines.map((l) => l.split(',').map(Number)) };
+}
+
+/** Score CSV vs the float64 reference envelope for every compared method; returns the worst difference. */
+async function scoreError(s: Session): Promise<number> {
+  const { headers, rows } = await exportCsv(s, 'score');
+  const data = s.host.lastData!;
+  let worst = 0;
+  for (const series of data.series) {
+    const ref = scoreEnvelope(series.invFreq, data.target, rows.length, series.attentionFactor);
+    const iMax = headers.indexOf(`${series.method}_max`);
+    const iMin = headers.indexOf(`${series.method}_min`);
+    assert.ok(iMax > 0 && iMin > 0, `columns for ${series.method}`);
+    rows.forEach((r, p) => {
+      worst = Math.max(worst, Math.abs(r[iMax]! - ref.max[p]!), Math.abs(r[iMin]! - ref.min[p]!));
+    });
+  }
+  return worst;
+}
+
+async function assertDrawn(s: Session, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const ink = await inkOf(s.page, `#${id}`);
+    assert.ok(ink.length > 0, `#${id} has a canvas`);
+    assert.ok(ink.every((n) => n > 50), `#${id} canvas is not blank (ink ${ink.join(',')})`);
+  }
+}
+
+function assertClean(s: Session): void {
+  assert.deepEqual(s.csp, [], 'no CSP violations');
+  assert.deepEqual(s.outside, [], 'no requests outside the served origin');
+  assert.deepEqual(s.host.rejected, [], 'every webview message passes the validator');
+  assert.deepEqual(s.host.logs.filter((l) => l.startsWith('error')), [], 'no errors logged by the webview');
+}
+
+const llama = config('llama31_8b_instruct.json', 'llama_jsonc.json');
+
+test('WASM: every RoPE chart draws, the score band matches float64 out to 1M distances, badge says WASM', { timeout: 180_000 }, async () => {
+  assert.ok(llama, 'a llama config');
+  const s = await open(llama, 'wasm', { target: 1_048_576 });
+  try {
+    await assertDrawn(s, ['wavelength', 'score', 'coverage', 'heatmap', 'similarity']);
+    const badge = (await s.page.locator('#backend-badge').textContent()) ?? '';
+    assert.match(badge, /^WASM · \d+ ms/);
+    const worst = await scoreError(s);
+    console.log(`first render ${s.firstRenderMs} ms (webview ${s.host.rendered[0]!.ms.toFixed(0)} ms, ORT ${s.host.rendered[0]!.computeMs.toFixed(0)} ms); ${s.host.lastData!.series.length} methods; score max |Δ| vs float64 = ${worst.toExponential(2)}`);
+    assert.ok(worst < 1e-4, `score error ${worst}`);
+
+    // Change the target the way a user does: type into the field and press Enter.
+    const field = s.page.locator('vscode-text-field[data-control="Target length"] input');
+    await field.fill('256k');
+    const t0 = Date.now();
+    const next = s.host.nextRendered();
+    await field.press('Enter');
+    const r = await next;
+    console.log(`update after target change: ${Date.now() - t0} ms (webview ${r.ms.toFixed(0)} ms, ORT ${r.computeMs.toFixed(0)} ms)`);
+    assert.equal(s.host.lastData!.target, 262_144);
+    assert.ok((await scoreError(s)) < 1e-4);
+
+    mkdirSync(RESULTS, { recursive: true });
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-dark.png'), fullPage: true });
+    const light = s.host.nextRendered();
+    await applyTheme(s.page, 'light');
+    await light;
+    await assertDrawn(s, ['wavelength', 'score', 'coverage', 'heatmap', 'similarity']);
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-light.png'), fullPage: true });
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});
+
+test('WebGPU forced (SwiftShader): runs correctly or reports the fallback', { timeout: 240_000 }, async () => {
+  assert.ok(llama);
+  const s = await open(llama, 'webgpu', { target: 131_072, methods: ['current', 'yarn'] });
+  try {
+    const badge = (await s.page.locator('#backend-badge').textContent()) ?? '';
+    const r = s.host.rendered[0]!;
+    console.log(`WebGPU badge: "${badge}"; render ${r.ms.toFixed(0)} ms`);
+    assert.ok(/^WebGPU · /.test(badge) || /fell back from WebGPU: .+/.test(badge), badge);
+    const worst = await scoreError(s);
+    console.log(`WebGPU score max |Δ| vs float64 = ${worst.toExponential(2)}`);
+    assert.ok(worst < 1e-3, `score error ${worst}`);
+    await assertDrawn(s, ['score', 'heatmap', 'similarity']);
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});
+
+for (const [file, fixture, id] of [['bloom_176b.json', 'mpt_alibi.json', 'relative'], ['t5_base.json', null, 'relative']] as const) {
+  test(`relative encoding chart for ${file}`, { timeout: 60_000 }, async (t) => {
+    const cfg = config(file, fixture);
+    if (!cfg) return t.skip(`${file} not available`);
+    const s = await open(cfg, 'auto', {});
+    try {
+      await assertDrawn(s, [id]);
+      assert.equal(await s.page.locator('#score').count(), 0, 'no RoPE charts for a non-rotary encoding');
+      assertClean(s);
+    } finally {
+      await s.close();
+    }
+  });
+}
