@@ -16,7 +16,11 @@ export function makeNonce(): string {
  */
 export function buildCsp(cspSource: string, nonce: string): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('nonce must be base64 of at least 96 bits');
-  if (/[;'\s]/.test(cspSource)) throw new Error(`suspicious cspSource ${JSON.stringify(cspSource)}`);
+  // VS Code gives one origin (desktop) or a list such as `'self' https://*.vscode-cdn.net` (code-server, web):
+  // accept 'self' and scheme://host sources, nothing that could widen the policy ('unsafe-*', *, ;).
+  const sources = cspSource.trim().split(/\s+/);
+  const ok = (t: string): boolean => t === "'self'" || /^[a-z][a-z0-9+.-]*:\/\/[^\s;'",*]*(\*\.)?[^\s;'",*]+$/i.test(t);
+  if (!cspSource.trim() || !sources.every(ok)) throw new Error(`suspicious cspSource ${JSON.stringify(cspSource)}`);
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}' ${cspSource} 'wasm-unsafe-eval'`,

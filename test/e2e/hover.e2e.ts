@@ -78,12 +78,40 @@ test('a pelens command runs from the command palette', { timeout: 60_000 }, asyn
   console.log(`ran "${title}"; notifications: ${JSON.stringify(await wb.notifications())}`);
 });
 
+test('the side panel renders in VS Code, says which backend ran, follows a target change', { timeout: 120_000 }, async () => {
+  await wb.page.keyboard.press('Escape');
+  await wb.openFile('config.json').catch(async (e: unknown) => {
+    console.log(`screenshot: ${await wb.screenshot('panel-open-failed')}`);
+    throw e;
+  });
+  await wb.runCommand('Position Encoding Lens: Show Encoding Preview');
+  // The webview view (the only webview so far): VS Code's outer frame, then the content frame.
+  const view = wb.page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+  const badge = view.locator('#backend-badge');
+  await badge.filter({ hasText: /(WASM|WebGPU) · \d+ ms/ }).waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+    console.log(`screenshot: ${await wb.screenshot('panel-badge-failed')}`);
+    throw e;
+  });
+  const first = await badge.innerText();
+  console.log(`panel badge: ${first}`);
+  assert.match(first, /WASM|WebGPU/);
+  const field = view.locator('vscode-text-field[data-control="Target length"] input');
+  await field.fill('32k');
+  await field.press('Enter');
+  await view.locator('text=/32768|32,768/').first().waitFor({ timeout: 60_000 });
+  await badge.filter({ hasText: /· \d+ ms/ }).waitFor();
+  console.log(`screenshot: ${await wb.screenshot('panel-vscode-dark')}`);
+});
+
 test('a GGUF file opens in the read-only position-facts view', { timeout: 60_000 }, async () => {
   await wb.page.keyboard.press('Escape');
-  await wb.openFile('model.gguf');
-  // The custom editor's webview: the outer frame, then the content frame.
-  const view = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  await view.locator('text=trained context').first().waitFor({ timeout: 30_000 });
+  await wb.openFile('model.gguf', { custom: true });
+  // The custom editor's webview (created after the panel's): the outer frame, then the content frame.
+  const view = wb.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  await view.locator('text=trained context').first().waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+    console.log(`iframes: ${JSON.stringify(await wb.page.locator('iframe.webview').evaluateAll((els) => els.map((el) => (el as unknown as { src: string }).src.replace(/^.*?\?/, '').slice(0, 300))))}`);
+    throw e;
+  });
   const body = await view.locator('body').innerText();
   assert.match(body, /yarn × 4/);
   assert.match(body, /32,768/);

@@ -25,7 +25,7 @@ export interface Workbench {
   server: CodeServer;
   workspace: string;
   waitForWorkbench(): Promise<void>;
-  openFile(name: string): Promise<void>;
+  openFile(name: string, opts?: { custom?: boolean }): Promise<void>;
   hoverAt(text: string): Promise<string>;
   runCommand(title: string): Promise<void>;
   notifications(): Promise<string[]>;
@@ -78,7 +78,7 @@ function workbenchFor(page: Page, server: CodeServer, workspace: string, close: 
     },
 
     /** Quick Open (Ctrl+P), type the name, Enter; resolves when its editor tab is active. */
-    async openFile(name) {
+    async openFile(name, opts = {}) {
       await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
       await page.keyboard.press('Control+P');
       await quickInput.waitFor({ state: 'visible' });
@@ -86,14 +86,19 @@ function workbenchFor(page: Page, server: CodeServer, workspace: string, close: 
       await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
       await page.keyboard.press('Enter');
       await page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({ state: 'visible' });
+      if (opts.custom) return; // a custom editor (webview) has no text lines
       await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+      // The text arrives after the editor frame (later still while extensions activate): wait for a line.
+      await page.locator('.monaco-editor .view-lines .view-line').filter({ hasText: /\S/ }).first().waitFor({ state: 'visible' });
     },
 
     /** Moves the mouse onto the first editor token containing `text`; returns the hover's text. */
     async hoverAt(text) {
       const token = page.locator('.monaco-editor .view-line span span', { hasText: text }).first();
       await token.waitFor({ state: 'visible' });
-      const box = await token.boundingBox();
+      // The editor may re-render the line between the wait and the measurement: measure until it holds still.
+      let box = await token.boundingBox();
+      for (const t0 = Date.now(); !box && Date.now() - t0 < UI_TIMEOUT; box = await token.boundingBox()) await token.waitFor({ state: 'visible' });
       if (!box) throw new Error(`token "${text}" has no bounding box`);
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const hover = page.locator('.monaco-hover:not(.hidden)').first();

@@ -37,3 +37,10 @@ describe('panel CSP', () => {
     assert.ok(panelHtml({ cspSource: SRC, nonce: makeNonce(), scriptUri: '', styleUri: '', ortBase: '' }) !== html);
   });
 });
+
+it('accepts the source lists VS Code hands out, rejects anything that widens the policy', () => {
+  const nonce = makeNonce();
+  // desktop VS Code and code-server (found when the panel failed to load in code-server)
+  for (const src of ['https://file+.vscode-resource.vscode-cdn.net', "'self' https://*.vscode-cdn.net"]) assert.match(buildCsp(src, nonce), /script-src 'nonce-/);
+  for (const bad of ["'unsafe-inline'", '*', "https://x; script-src 'unsafe-eval'", '', "'self' 'unsafe-eval'"]) assert.throws(() => buildCsp(bad, nonce));
+});
