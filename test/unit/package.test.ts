@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 
 const ROOT = join(__dirname, '..', '..');
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/(extension|cli)\.js$/, /^dist\/webview\/[\w.-]+$/, /^schemas\/[\w.-]+\.json$/, /^media\/ort\/ort-wasm[\w.-]+\.(wasm|mjs)$/, /^media\/icon\.svg$/, /^media\/screenshots\/hover\.png$/];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/(extension|cli)\.js$/, /^dist\/webview\/main\.(js|css)$/, /^schemas\/[\w.-]+\.json$/, /^media\/ort\/ort-wasm[\w.-]+\.(wasm|mjs)$/, /^media\/icon\.svg$/, /^media\/screenshots\/hover\.png$/];
 
 it('the .vsix file list is the allowlist', () => {
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
