@@ -3,6 +3,7 @@
 //   hover   — the full hover (fresh analysis + Markdown + chart) per key
 //   CLI     — `pelens check` on one config and on 100 configs, whole process, vs `node -e 0`
 //   kernels — ORT wasm vs float64 JS (kernels.ts)
+//   panel   — first render and update after a target change in headless Chromium (the browser test's figures)
 //   package — .vsix size
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -78,6 +79,31 @@ async function cli(list: { name: string; text: string }[]): Promise<Result[]> {
   }
 }
 
+/** Runs the panel's WASM browser scenario a few times and takes the medians of the figures it reports. */
+function panel(runs = 3): Result[] {
+  if (!existsSync('/usr/bin/chromium')) return [];
+  const first: number[] = [];
+  const firstOrt: number[] = [];
+  const update: number[] = [];
+  const updateOrt: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-name-pattern=^WASM', join(ROOT, 'test', 'browser', 'panel.test.ts')], { cwd: ROOT, encoding: 'utf8' });
+    const f = /first render (\d+) ms \(webview \d+ ms, ORT (\d+) ms\)/.exec(r.stdout);
+    const u = /update after target change: (\d+) ms \(webview \d+ ms, ORT (\d+) ms\)/.exec(r.stdout);
+    if (!f || !u) throw new Error(`panel scenario did not report its timings:\n${r.stdout.slice(-2000)}`);
+    first.push(Number(f[1]));
+    firstOrt.push(Number(f[2]));
+    update.push(Number(u[1]));
+    updateOrt.push(Number(u[2]));
+  }
+  const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return [
+    // Baseline: the ORT share of the same render, so the ratio says how much is compute vs drawing.
+    { name: 'panel: first render after open (Llama 3.1, 5 methods, 1M target)', backend: 'ort-wasm', median_ms: med(first), baseline_ms: med(firstOrt), ratio: med(firstOrt) / med(first), target_ms: null, met: null },
+    { name: 'panel: update after a target change', backend: 'ort-wasm', median_ms: med(update), baseline_ms: med(updateOrt), ratio: med(updateOrt) / med(update), target_ms: 100, met: med(update) <= 100 },
+  ];
+}
+
 function vsix(): Result[] {
   const cache = join(ROOT, '.cache');
   const files = existsSync(cache) ? readdirSync(cache).filter((f) => f.endsWith('.vsix')) : [];
@@ -88,7 +114,7 @@ function vsix(): Result[] {
 
 async function main(): Promise<void> {
   const list = configs();
-  const results = [...engine(list), ...hover(list), ...(await cli(list)), ...(skipKernels ? [] : await benchKernels()), ...vsix()];
+  const results = [...engine(list), ...hover(list), ...(await cli(list)), ...(skipKernels ? [] : await benchKernels()), ...(process.argv.includes('--no-panel') ? [] : panel()), ...vsix()];
   if (json) {
     console.log(JSON.stringify({ results }, null, 2));
     return;
