@@ -119,3 +119,19 @@ describe('encoding table graph', () => {
     }
   });
 });
+
+it('encoding table of a window (start, stride) matches the float64 reference at those positions', async () => {
+  const invFreq = baseInvFreq(10000, 64);
+  const start = 1_000_003;
+  const stride = 7;
+  const count = 300;
+  const got = await run(encodingTableJob(invFreq, count, 1, 128, start, stride));
+  let worst = 0;
+  for (let j = 0; j < count; j++) {
+    const p = start + stride * j;
+    invFreq.forEach((f, i) => {
+      worst = Math.max(worst, Math.abs(got.data[j * 64 + i]! - Math.cos(p * f)), Math.abs(got.data[j * 64 + 32 + i]! - Math.sin(p * f)));
+    });
+  }
+  assert.ok(worst < 1e-5, `max error ${worst}`);
+});

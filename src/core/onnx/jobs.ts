@@ -95,8 +95,12 @@ export function similarityJob(table: Matrix | Matrix32): GraphJob<Matrix32> {
   };
 }
 
-/** The reference `encodingTable` layout [positions × 2H], built as K rows of C positions by angle addition. */
-export function encodingTableJob(invFreq: readonly number[], positions: number, attentionFactor = 1, columns = 128): GraphJob<Matrix32> {
+/**
+ * The reference `encodingTable` layout [positions × 2H] for positions p_j = start + stride·j (default 0, 1,
+ * i.e. 0…positions−1), built as K rows of C positions by angle addition so every float32 input stays in
+ * [−1, 1]: row k starts at start + stride·k·C (angle reduced in float64), columns step by stride.
+ */
+export function encodingTableJob(invFreq: readonly number[], positions: number, attentionFactor = 1, columns = 128, start = 0, stride = 1): GraphJob<Matrix32> {
   const h = invFreq.length;
   const c = Math.max(1, Math.min(columns, positions));
   const k = Math.max(1, Math.ceil(positions / c));
@@ -104,7 +108,7 @@ export function encodingTableJob(invFreq: readonly number[], positions: number, 
   const rowSin = new Float64Array(k * h);
   for (let row = 0; row < k; row++) {
     for (let i = 0; i < h; i++) {
-      const angle = row * c * invFreq[i]!;
+      const angle = (start + stride * row * c) * invFreq[i]!;
       rowCos[row * h + i] = attentionFactor * Math.cos(angle);
       rowSin[row * h + i] = attentionFactor * Math.sin(angle);
     }
@@ -113,8 +117,8 @@ export function encodingTableJob(invFreq: readonly number[], positions: number, 
   const colSin = new Float64Array(c * h);
   for (let r = 0; r < c; r++) {
     for (let i = 0; i < h; i++) {
-      colCos[r * h + i] = Math.cos(r * invFreq[i]!);
-      colSin[r * h + i] = Math.sin(r * invFreq[i]!);
+      colCos[r * h + i] = Math.cos(stride * r * invFreq[i]!);
+      colSin[r * h + i] = Math.sin(stride * r * invFreq[i]!);
     }
   }
   return {
