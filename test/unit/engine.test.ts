@@ -103,3 +103,20 @@ describe('engine on own fixtures', () => {
     }
   });
 });
+
+describe('configs in the wild that lean on class defaults', () => {
+  it('a partial nested text_config takes the attention shape from its class defaults, marked as such', () => {
+    const e = analyzeText('{"model_type":"xgenmm","text_config":{"model_type":"phi3","vocab_size":32012}}').encodings[0]!;
+    assert.equal(e.spec.scope, 'text_config');
+    assert.equal(e.spec.rope!.headDim, 96);
+    assert.match(e.spec.sources['headDim']!.note!, /phi3 class default/);
+    assert.equal(e.spec.maxContext, 4096);
+  });
+  it('Falcon RefinedWeb (alibi false) is rotary; Qwen v1 remote-code NTK keys are explained', () => {
+    const f = analyzeText('{"model_type":"RefinedWebModel","alibi":false,"hidden_size":4544,"n_head":71}').encodings[0]!;
+    assert.deepEqual([f.spec.kind, f.spec.rope!.headDim, f.spec.maxContext], ['rope', 64, 2048]);
+    const q = analyzeText('{"model_type":"qwen","hidden_size":4096,"num_attention_heads":32,"kv_channels":128,"rotary_emb_base":10000,"rotary_pct":1.0,"seq_length":8192,"use_dynamic_ntk":true,"use_logn_attn":true}').encodings[0]!;
+    assert.equal(q.spec.maxContext, 8192);
+    assert.ok(q.findings.some((x) => x.code === 'lens.remote-code-ntk'));
+  });
+});

@@ -28,6 +28,12 @@ export function lensFindings(spec: EncodingSpec): Finding[] {
       }
     }
   }
+  if (rope && (spec.raw['use_dynamic_ntk'] === true || spec.raw['use_logn_attn'] === true)) {
+    out.push({
+      severity: 'info', code: 'lens.remote-code-ntk', runtime: 'lens', key: spec.raw['use_dynamic_ntk'] === true ? 'use_dynamic_ntk' : 'use_logn_attn', range: null,
+      message: `Remote-code scaling keys (${['use_dynamic_ntk', 'use_logn_attn'].filter((k) => spec.raw[k] === true).join(', ')}): the model's own code (trust_remote_code) stretches the RoPE base once a sequence exceeds ${spec.maxContext ?? 'its trained length'} and scales attention by log n. transformers' built-in classes, vLLM and llama.cpp ignore these keys — there the model runs unscaled past that length; use rope_scaling {"rope_type": "dynamic"} for the same effect.`,
+    });
+  }
   if ((spec.kind === 'alibi' || spec.kind === 'rope') && spec.trainedContext === null) {
     out.push({
       severity: 'info', code: 'lens.no-trained-length', runtime: 'lens', key: null, range: null,

@@ -24,6 +24,8 @@ export const ROPE_MODEL_TYPES = new Set([
   'starcoder2', 'olmo', 'olmo2', 'cohere', 'cohere2', 'internlm', 'internlm2', 'stablelm', 'persimmon', 'granite',
   'granitemoe', 'exaone', 'baichuan', 'chatglm', 'glm', 'glm4', 'yi', 'minicpm', 'nemotron', 'gpt_oss', 'smollm3',
   'ernie4_5', 'hunyuan', 'esm', 'roformer', 'codegen', 'mpt_rope', 'jamba', 'dbrx', 'arcee', 'seed_oss',
+  // Falcon's first releases (remote code) and Qwen v1 (remote code, rotary_emb_base/rotary_pct).
+  'RefinedWebModel', 'RefinedWeb', 'qwen',
 ]);
 
 export const ALIBI_MODEL_TYPES = new Set(['bloom']);
@@ -42,11 +44,23 @@ export function defaultTheta(modelType: string | null): number {
 const MAX_LENGTH_DEFAULTS: Record<string, number> = {
   llama: 2048, mistral: 131072, mixtral: 131072, qwen2: 32768, qwen3: 32768, gemma: 8192, gemma2: 8192,
   gemma3_text: 131072, phi3: 4096, phi: 2048, gpt_neox: 2048, gptj: 2048, gpt2: 1024, bert: 512, roberta: 512,
-  t5: 512, falcon: 2048, deepseek_v3: 4096, vit: 224,
+  t5: 512, falcon: 2048, RefinedWebModel: 2048, RefinedWeb: 2048, deepseek_v3: 4096, vit: 224,
 };
 
 export function defaultMaxLength(modelType: string | null): number | null {
   return (modelType && modelType !== 'vit' && MAX_LENGTH_DEFAULTS[modelType]) || null;
+}
+
+/** Class defaults of the attention shape, for configs (often nested text_config) that omit them. */
+const DIM_DEFAULTS: Record<string, { hidden: number; heads: number; headDim?: number }> = {
+  llama: { hidden: 4096, heads: 32 }, mistral: { hidden: 4096, heads: 32 }, mixtral: { hidden: 4096, heads: 32 },
+  qwen2: { hidden: 4096, heads: 32 }, qwen3: { hidden: 4096, heads: 32, headDim: 128 }, phi3: { hidden: 3072, heads: 32 },
+  phi: { hidden: 2048, heads: 32 }, gemma: { hidden: 3072, heads: 16, headDim: 256 }, gemma2: { hidden: 2304, heads: 8, headDim: 256 },
+  gemma3_text: { hidden: 2304, heads: 8, headDim: 256 }, gpt_neox: { hidden: 6144, heads: 64 }, falcon: { hidden: 4544, heads: 71 },
+};
+
+export function defaultDims(modelType: string | null): { hidden: number; heads: number; headDim?: number } | null {
+  return (modelType && DIM_DEFAULTS[modelType]) || null;
 }
 
 /** Config classes that rename M-RoPE's `mrope` type to `default` and ignore its section keys at validation. */

@@ -2,7 +2,7 @@
 // dicts, Gemma's local base) into RopeParams, standardised the way transformers 5 does before validating.
 import { child, isObject, type SrcNode } from '../source';
 import type { ParamSource, RopeEntry, RopeLayout, RopeParams } from '../spec';
-import { HEADS_KEYS, HIDDEN_KEYS, MROPE_CLASS_TYPES, MROPE_IGNORED_KEYS, canonicalRopeType, defaultTheta } from './families';
+import { HEADS_KEYS, HIDDEN_KEYS, MROPE_CLASS_TYPES, MROPE_IGNORED_KEYS, canonicalRopeType, defaultDims, defaultTheta } from './families';
 import { isFloatLiteral, type ScopeReader } from './reader';
 
 export interface RopeLayer {
@@ -29,11 +29,12 @@ export function isPerLayerDict(node: SrcNode | null): boolean {
   return true;
 }
 
-export function readHeadDims(r: ScopeReader): { headDim: number | null; hidden: number | null; heads: number | null } {
+export function readHeadDims(r: ScopeReader, modelType: string | null = null): { headDim: number | null; hidden: number | null; heads: number | null } {
   const hiddenHit = r.first(HIDDEN_KEYS);
   const headsHit = r.first(HEADS_KEYS);
-  const hidden = r.number(hiddenHit?.node ?? null, { positive: true });
-  const heads = r.number(headsHit?.node ?? null, { positive: true });
+  const fallback = defaultDims(modelType);
+  const hidden = r.number(hiddenHit?.node ?? null, { positive: true }) ?? (hiddenHit ? null : (fallback?.hidden ?? null));
+  const heads = r.number(headsHit?.node ?? null, { positive: true }) ?? (headsHit ? null : (fallback?.heads ?? null));
   const quotient = hidden !== null && heads !== null && hidden / heads <= MAX_DIM ? Math.floor(hidden / heads) : null;
   const qk = r.number(r.get('qk_rope_head_dim'), DIM);
   const hd = r.number(r.get('head_dim'), DIM);
@@ -50,8 +51,13 @@ export function readHeadDims(r: ScopeReader): { headDim: number | null; hidden: 
     r.source('headDim', r.get('kv_channels'), 'kv_channels');
     return { headDim: kv, hidden, heads };
   }
+  if (fallback?.headDim !== undefined && !hiddenHit && !headsHit) {
+    r.source('headDim', null, 'head_dim', `config class default for ${modelType}`);
+    return { headDim: fallback.headDim, hidden, heads };
+  }
   if (quotient !== null && hidden !== null && heads !== null) {
-    r.source('headDim', null, 'head_dim', `${hiddenHit?.key} / ${headsHit?.key}`);
+    const classDefault = !hiddenHit || !headsHit ? ` (${!hiddenHit ? 'hidden_size' : 'num_attention_heads'}: ${modelType} class default)` : '';
+    r.source('headDim', null, 'head_dim', `${hiddenHit?.key ?? 'hidden_size'} / ${headsHit?.key ?? 'num_attention_heads'}${classDefault}`);
     if (hidden % heads !== 0) {
       r.warn(hiddenHit?.node ?? null, 'dims.indivisible', `${hiddenHit?.key} (${hidden}) is not divisible by ${headsHit?.key} (${heads}); the head size is taken as ${quotient}. Set \`head_dim\` explicitly.`);
     }
@@ -83,7 +89,7 @@ interface LayerSource {
 
 /** All RoPE layer variants of one scope. `L` is max_position_embeddings as read (null if absent). */
 export function readRope(r: ScopeReader, modelType: string | null, L: number | null): RopeLayer[] {
-  const { headDim } = readHeadDims(r);
+  const { headDim } = readHeadDims(r, modelType);
   const topThetaHit = r.first(['rope_theta', 'rotary_emb_base', 'rope_embedding_base']);
   const topTheta = r.number(topThetaHit?.node ?? null, THETA);
   const fallbackTheta = defaultTheta(modelType);
