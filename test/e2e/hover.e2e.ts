@@ -78,7 +78,7 @@ test('a pelens command runs from the command palette', { timeout: 60_000 }, asyn
   console.log(`ran "${title}"; notifications: ${JSON.stringify(await wb.notifications())}`);
 });
 
-test('the side panel renders in VS Code, says which backend ran, follows a target change', { timeout: 120_000 }, async () => {
+test('the side panel renders in VS Code, says which backend ran, follows a target change, in dark and light', { timeout: 120_000 }, async () => {
   await wb.page.keyboard.press('Escape');
   await wb.openFile('config.json').catch(async (e: unknown) => {
     console.log(`screenshot: ${await wb.screenshot('panel-open-failed')}`);
@@ -100,7 +100,16 @@ test('the side panel renders in VS Code, says which backend ran, follows a targe
   await field.press('Enter');
   await view.locator('text=/32768|32,768/').first().waitFor({ timeout: 60_000 });
   await badge.filter({ hasText: /· \d+ ms/ }).waitFor();
+  // code-server starts light here; VS Code marks the webview's body with the theme kind.
+  await view.locator('body.vscode-light').waitFor({ timeout: 30_000 });
+  console.log(`screenshot: ${await wb.screenshot('panel-vscode-light')}`);
+  // Dark theme through the workspace settings VS Code watches.
+  mkdirSync(path.join(wb.workspace, '.vscode'), { recursive: true });
+  writeFileSync(path.join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default Dark Modern' }));
+  await view.locator('body.vscode-dark').waitFor({ timeout: 30_000 });
+  await badge.filter({ hasText: /· \d+ ms/ }).waitFor();
   console.log(`screenshot: ${await wb.screenshot('panel-vscode-dark')}`);
+  rmSync(path.join(wb.workspace, '.vscode'), { recursive: true, force: true });
 });
 
 test('a GGUF file opens in the read-only position-facts view', { timeout: 60_000 }, async () => {
