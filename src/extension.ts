@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
       registerCodeActions(docs),
       ...registerCommands({ docs, reports, log }),
       registerBinaryView(log),
-      ...registerPanel(context, log),
+      ...registerPanel(context, log, docs),
     );
     log.info(`activated (${context.extension.packageJSON?.version ?? '?'})`);
   } catch (e) {

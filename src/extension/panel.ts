@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type BackendSetting, type DocumentChangedMessage, type HostMessage, type Reply, type RequestMessage } from '../protocol';
 import { makeNonce } from './csp';
+import type { ConfigDocuments } from './documents';
 import { panelData } from './panelData';
 import { panelHtml } from './panelHtml';
 
@@ -11,12 +12,6 @@ export const PANEL_VIEW_ID = 'positionEncodingLens.panel';
 const SETTING = 'positionEncodingLens.panel.backend';
 /** Edits re-render after typing pauses this long: analysis plus ORT runs are too heavy for every keystroke. */
 const EDIT_DEBOUNCE_MS = 300;
-
-/** Config-like JSON files: `config.json`, `*config*.json(c)`, but not generation_config.json. */
-function isConfigDocument(doc: vscode.TextDocument): boolean {
-  const name = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
-  return /config.*\.jsonc?$/i.test(name) && name !== 'generation_config.json';
-}
 
 function readBackend(): BackendSetting {
   const v = vscode.workspace.getConfiguration().get<string>(SETTING);
@@ -29,7 +24,7 @@ class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly docs: ConfigDocuments) {
     this.follow(vscode.window.activeTextEditor?.document);
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -53,7 +48,9 @@ class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
 
   /** Switches to `doc` when it is a config; other editors (output, settings, code) keep the last config. */
   private follow(doc: vscode.TextDocument | undefined): boolean {
-    if (!doc || doc === this.followed || !isConfigDocument(doc)) return false;
+    // The same notion of "model config" as hovers and diagnostics (extraGlobs included); the panel reads
+    // JSON configs only (its data request analyses the text as JSON).
+    if (!doc || doc === this.followed || doc.languageId === 'yaml' || !this.docs.isModelConfig(doc)) return false;
     this.followed = doc;
     return true;
   }
@@ -153,7 +150,7 @@ class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
 }
 
 /** Registers the side panel's view provider; the caller pushes the returned disposables. */
-export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const provider = new PanelProvider(context.extensionUri, log);
+export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, docs: ConfigDocuments): vscode.Disposable[] {
+  const provider = new PanelProvider(context.extensionUri, log, docs);
   return [provider, vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, provider)];
 }
