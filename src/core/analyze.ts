@@ -7,7 +7,7 @@ import { runtimeFindings } from './analysis/runtimes';
 import { validateV4 } from './analysis/transformers4';
 import { validateV5 } from './analysis/transformers5';
 import { extractModel } from './extract/model';
-import { sortFindings, type Finding, type Runtime } from './findings';
+import { outcomeOf, sortFindings, type Finding, type Runtime } from './findings';
 import { parseJsonc } from './parse/jsonc';
 import { computeRope } from './rope/frequencies';
 import { LineIndex, nodeAtPath, type Range, type SrcNode } from './source';
@@ -97,11 +97,5 @@ function dedupe(findings: Finding[]): Finding[] {
 
 /** Highest severity among transformers-5 findings: the verdict a user loading the config gets. */
 export function transformersOutcome(a: EncodingAnalysis): 'pass' | 'warning' | 'error' {
-  let worst: 'pass' | 'warning' | 'error' = 'pass';
-  for (const f of a.findings) {
-    if (f.runtime !== 'transformers') continue;
-    if (f.severity === 'error') return 'error';
-    if (f.severity === 'warning') worst = 'warning';
-  }
-  return worst;
+  return outcomeOf(a.findings.filter((f) => f.runtime === 'transformers'));
 }

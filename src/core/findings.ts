@@ -21,10 +21,6 @@ export interface Finding {
 
 const ORDER: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
-export function severityRank(s: Severity): number {
-  return ORDER[s];
-}
-
 /** pass / warning / error: the highest severity among the findings given (info counts as pass). */
 export function outcomeOf(findings: readonly Finding[]): 'pass' | 'warning' | 'error' {
   let worst = 0;

@@ -1,7 +1,7 @@
 // Typed reads of one config scope with provenance: every value knows its key range, defaults are marked,
 // and odd values (strings, NaN, negatives, nulls) become findings instead of exceptions.
 import type { Finding, Severity } from '../findings';
-import { child, isObject, pathToKey, type JsonPath, type SrcNode } from '../source';
+import { child, isObject, pathToKey, type SrcNode } from '../source';
 import type { ParamSource } from '../spec';
 
 export class ScopeReader {
@@ -147,8 +147,4 @@ export function isFloatLiteral(node: SrcNode | null, text?: string): boolean {
   if (node.raw !== undefined) return /[.eE]/.test(node.raw);
   if (text !== undefined) return /[.eE]/.test(text.slice(node.offset, node.offset + node.length));
   return !Number.isInteger(node.value);
-}
-
-export function keyOf(path: JsonPath): string {
-  return pathToKey(path);
 }
