@@ -48,6 +48,48 @@ export interface PanelData {
   alibi: { slopes: number[]; maxBias: number } | null;
   t5: { numBuckets: number; maxDistance: number; bidirectional: boolean } | null;
   sinusoidal: { dim: number; base: number } | null;
+  /** 2D patch grids (ViT family, MAE): the trained grid and where interpolate_pos_encoding resizes it. */
+  vision?: VisionPanelData | null;
+  /** M-RoPE (Qwen2-VL and later): which frequency pairs rotate with which position axis. */
+  mrope?: MropePanelData | null;
+}
+
+export interface VisionPanelData {
+  /** `learned`: a trained table (ViT, DeiT, CLIP, …); `sincos`: MAE's fixed 2D sin-cos table. */
+  table: 'learned' | 'sincos';
+  modelType: string | null;
+  imageSize: number;
+  patchSize: number;
+  /** Side N of the trained N×N patch grid. */
+  grid: number;
+  hasCls: boolean;
+  /** Embedding width (hidden_size); null when the config does not say. */
+  dim: number | null;
+  /** The resolution the panel resizes to: the target length as positions (1 + M²), else 384 px. */
+  targetImageSize: number;
+  targetGrid: number;
+  /** Why the table cannot be drawn (e.g. a sin-cos width that is not a multiple of 4), else null. */
+  problem: string | null;
+}
+
+export interface MropePanelData {
+  /** `mrope_section`: frequency pairs per axis (temporal, height, width). */
+  sections: number[];
+  interleaved: boolean;
+  /** Axis of every frequency pair; null when the sections do not fit the rotary dimension (see problem). */
+  axes: ('t' | 'h' | 'w')[] | null;
+  problem: string | null;
+  /** The config's θᵢ, one per pair. */
+  invFreq: number[];
+  /** One example image through the processor's resize and get_rope_index. */
+  example: {
+    imagePixels: [number, number];
+    resized: [number, number];
+    /** Language-model grid (after the spatial merge): t, h, w tokens. */
+    grid: { t: number; h: number; w: number };
+    textBefore: number;
+    nextText: number;
+  } | null;
 }
 
 export interface ExportParams {
@@ -84,6 +126,8 @@ export interface RenderedMessage {
   ms: number;
   computeMs: number;
   fallbackReason: string | null;
+  /** Milliseconds per render phase (request, controls, each chart), for the log and the benchmark. */
+  phases: Record<string, number>;
 }
 export interface LogMessage {
   type: 'log';
@@ -155,11 +199,15 @@ export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
       return { ok: true, value: { type: 'request', id, method, params } as RequestMessage };
     }
     case 'rendered': {
-      const { backend, ms, computeMs, fallbackReason } = raw;
+      const { backend, ms, computeMs, fallbackReason, phases } = raw;
       if (typeof backend !== 'string' || typeof ms !== 'number' || typeof computeMs !== 'number' || !(fallbackReason === null || typeof fallbackReason === 'string')) {
         return { ok: false, error: 'rendered: backend, ms, computeMs, fallbackReason have the wrong types' };
       }
-      return { ok: true, value: { type: 'rendered', backend: backend.slice(0, 40), ms, computeMs, fallbackReason: fallbackReason?.slice(0, 500) ?? null } };
+      const entries = isObj(phases) ? Object.entries(phases) : null;
+      if (!entries || entries.length > 20 || !entries.every(([k, v]) => /^[\w-]{1,40}$/.test(k) && typeof v === 'number' && Number.isFinite(v))) {
+        return { ok: false, error: 'rendered: phases must map at most 20 short names to finite numbers' };
+      }
+      return { ok: true, value: { type: 'rendered', backend: backend.slice(0, 40), ms, computeMs, fallbackReason: fallbackReason?.slice(0, 500) ?? null, phases: Object.fromEntries(entries) as Record<string, number> } };
     }
     case 'log': {
       const { level, message } = raw;

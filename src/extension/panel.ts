@@ -102,7 +102,7 @@ class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
         this.post({ type: 'init', backend: readBackend(), document: this.docInfo() });
         return;
       case 'rendered':
-        this.log.info(`panel: rendered on ${m.backend} in ${m.ms.toFixed(0)} ms (ORT ${m.computeMs.toFixed(0)} ms)${m.fallbackReason ? `; fell back from WebGPU: ${m.fallbackReason}` : ''}`);
+        this.log.info(`panel: rendered on ${m.backend} in ${m.ms.toFixed(0)} ms (ORT ${m.computeMs.toFixed(0)} ms; ${Object.entries(m.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})${m.fallbackReason ? `; fell back from WebGPU: ${m.fallbackReason}` : ''}`);
         return;
       case 'log':
         this.log[m.level](`panel (webview): ${m.message}`);

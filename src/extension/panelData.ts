@@ -3,8 +3,11 @@
 // webview; the heavy tables are computed there with ORT. Free of `vscode` so the browser test reuses it.
 import { analyzeText, type EncodingAnalysis } from '../core/analyze';
 import { baseInvFreq } from '../core/rope/frequencies';
-import { suggest, targetEncoding } from '../core/suggest/suggest';
+import { applyKeyEdits } from '../core/edit/jsonEdit';
+import { cannotPlan, plan } from '../core/suggest/plan';
+import { targetEncoding } from '../core/suggest/suggest';
 import type { AnalyzeParams, MethodSeries, PanelData, PanelMethod } from '../protocol';
+import { mropePanelData, visionPanelData } from './visionPanel';
 
 const LABELS: Record<PanelMethod, string> = {
   current: 'current config', linear: 'linear (PI)', dynamic: 'dynamic NTK', yarn: 'YaRN', llama3: 'llama3',
@@ -52,12 +55,15 @@ export function panelData(text: string, doc: { name: string; version: number }, 
       skipped.push({ method, reason: `Suggestions edit ${encodingLabel(suggestTarget)}; pick that layer to compare methods.` });
       continue;
     }
-    const s = suggest(text, target, method)[0];
-    if (!s?.applicable || s.newText === undefined) {
-      skipped.push({ method, reason: s?.reason ?? 'not applicable' });
+    // The same plan and edit as the Suggest command, without its ranking and verification passes: the panel
+    // needs only the frequencies of the edited config, and this runs on every target change.
+    const why = cannotPlan(enc.spec, method, target);
+    if (why) {
+      skipped.push({ method, reason: why });
       continue;
     }
-    const after = analyzeText(s.newText, { target, seqLen }).encodings.find((e) => encodingId(e) === encodingId(enc));
+    const newText = applyKeyEdits(text, plan(enc.spec, method, target).edits).text;
+    const after = analyzeText(newText, { target, seqLen }).encodings.find((e) => encodingId(e) === encodingId(enc));
     if (!after?.rope) {
       skipped.push({ method, reason: 'the edited config has no RoPE frequencies' });
       continue;
@@ -84,5 +90,7 @@ export function panelData(text: string, doc: { name: string; version: number }, 
     alibi: alibi ? { slopes: alibi.slopes, maxBias: alibi.maxBias } : null,
     t5: t5 ? { numBuckets: t5.numBuckets, maxDistance: t5.maxDistance, bidirectional: t5.bidirectional } : null,
     sinusoidal: sin ? { dim: sin.dim ?? 64, base: sin.base } : null,
+    vision: visionPanelData(enc, p.target),
+    mrope: mropePanelData(enc, analysis.root?.value),
   };
 }

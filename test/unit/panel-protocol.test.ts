@@ -11,7 +11,7 @@ describe('parseWebviewMessage', () => {
       { type: 'ready' },
       { type: 'request', id: 1, method: 'analyze', params: analyze },
       { type: 'request', id: 2, method: 'export', params: { fileName: 'score.csv', kind: 'csv', data: 'a,b\n' } },
-      { type: 'rendered', backend: 'wasm', ms: 12, computeMs: 3, fallbackReason: null },
+      { type: 'rendered', backend: 'wasm', ms: 12, computeMs: 3, fallbackReason: null, phases: { request: 4, score: 6 } },
       { type: 'log', level: 'warn', message: 'x' },
     ]) assert.equal(parseWebviewMessage(m).ok, true, JSON.stringify(m));
   });
@@ -29,7 +29,10 @@ describe('parseWebviewMessage', () => {
       { type: 'request', id: 1, method: 'analyze', params: { ...analyze, layer: 3 } },
       { type: 'request', id: 1, method: 'export', params: { fileName: '../../.bashrc', kind: 'csv', data: '' } },
       { type: 'request', id: 1, method: 'export', params: { fileName: 'a.exe', kind: 'exe', data: '' } },
-      { type: 'rendered', backend: 'wasm', ms: '12', computeMs: 3, fallbackReason: null },
+      { type: 'rendered', backend: 'wasm', ms: '12', computeMs: 3, fallbackReason: null, phases: {} },
+      { type: 'rendered', backend: 'wasm', ms: 12, computeMs: 3, fallbackReason: null },
+      { type: 'rendered', backend: 'wasm', ms: 12, computeMs: 3, fallbackReason: null, phases: { score: 'fast' } },
+      { type: 'rendered', backend: 'wasm', ms: 12, computeMs: 3, fallbackReason: null, phases: { '<img src=x>': 1 } },
       { type: 'log', level: 'debug', message: 'x' },
     ];
     for (const m of bad) {
