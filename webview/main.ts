@@ -5,15 +5,15 @@ import type uPlot from 'uplot';
 import { similarityJob } from '../src/core/onnx/jobs';
 import type { BackendSetting, PanelData } from '../src/protocol';
 import { getState, log, onHostMessage, post, request, setState } from './api';
-import { drawHeatmap, drawSimilarity } from './charts/heatmap';
-import { card } from './charts/kit';
+import { card, invalidateTheme, unmountPlot, type Card } from './charts/kit';
 import { relativeChart } from './charts/relative';
 import { coverageChart, wavelengthChart } from './charts/rope';
+import { drawSimilarityCard, drawTableCard } from './charts/windowTables';
 import { mergeReports, scoreChart, type ComputeReport } from './charts/score';
 import { OrtRunner, type RunOutcome } from './compute/ortRunner';
 import { sinusoidalWindow, windowOf, windowTableJob } from './compute/windowJob';
 import { controls, DEFAULT_STATE, type PanelState } from './controls';
-import { button, el, initUi } from './ui';
+import { el, initUi } from './ui';
 
 const app = document.getElementById('app')!;
 const ortBase = document.body.dataset['ortBase'] ?? '';
@@ -23,7 +23,19 @@ let runner: Promise<OrtRunner> | null = null;
 let data: PanelData | null = null;
 /** Bumped by every render; an older render stops at its next await instead of drawing stale charts. */
 let generation = 0;
-const plots: uPlot[] = [];
+/** Chart cards by id, kept across renders: their plots and canvases are updated in place, not rebuilt. */
+const cards = new Map<string, { card: Card; title: string }>();
+let used = new Set<string>();
+/** The control bar and what it was built for; a render with the same shape only updates the target. */
+let controlsKey = '';
+/** Milliseconds per phase of the current render, reported with `rendered` (log and benchmark). */
+let phases: Record<string, number> = {};
+let lapStart = 0;
+function lap(name: string): void {
+  const now = performance.now();
+  phases[name] = (phases[name] ?? 0) + now - lapStart;
+  lapStart = now;
+}
 
 const badge = el('div', { className: 'badge', attrs: { role: 'status', 'aria-live': 'polite', id: 'backend-badge' } });
 const header = el('div', { className: 'header' }, el('span', { className: 'doc muted' }), badge);
@@ -53,9 +65,49 @@ function showBadge(r: ComputeReport | null): void {
   badge.classList.toggle('warn', !!r.fallbackReason);
 }
 
+function dropCard(id: string): void {
+  const c = cards.get(id);
+  if (!c) return;
+  unmountPlot(c.card.body);
+  c.card.root.remove();
+  cards.delete(id);
+}
+
 function showError(message: string): void {
-  for (const p of plots.splice(0)) p.destroy();
+  for (const id of [...cards.keys()]) dropCard(id);
   charts.replaceChildren(el('p', { className: 'error', text: message, attrs: { role: 'alert' } }));
+}
+
+/** The card `id` for this render, in render order (an existing one is moved, not rebuilt). */
+function cardFor(id: string, title: string, description: string): Card {
+  let c = cards.get(id);
+  if (c && c.title !== title) {
+    dropCard(id);
+    c = undefined;
+  }
+  if (!c) {
+    c = { card: card(id, title, description), title };
+    cards.set(id, c);
+  }
+  c.card.setDescription(description);
+  used.add(id);
+  charts.append(c.card.root);
+  return c.card;
+}
+
+/** Rebuilds the controls only when their shape changed; otherwise shows the resolved target in place. */
+function updateControls(d: PanelData): void {
+  const key = JSON.stringify([d.layers, d.layer, d.skipped, state.methods, state.seqLen]);
+  if (key === controlsKey && controlBox.firstChild) {
+    const field = controlBox.querySelector<HTMLElement & { value: string }>('[data-control="Target length"]');
+    if (field && field.value !== String(d.target)) field.value = String(d.target);
+    return;
+  }
+  controlsKey = key;
+  // Keyboard focus goes back to the control that had it.
+  const focused = (document.activeElement as HTMLElement | null)?.dataset['control'];
+  controlBox.replaceChildren(controls(state, d, setStateAndRender));
+  if (focused) (document.querySelector(`[data-control="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
 }
 
 function chartWidth(): number {
@@ -65,9 +117,12 @@ function chartWidth(): number {
 async function render(): Promise<void> {
   const gen = ++generation;
   const t0 = performance.now();
+  phases = {};
+  lapStart = t0;
   try {
     const d = await request('analyze', { target: state.target, methods: state.methods, layer: state.layer, seqLen: state.seqLen });
     if (gen !== generation) return;
+    lap('request');
     data = d;
     await draw(d, gen, t0);
   } catch (e) {
@@ -78,36 +133,36 @@ async function render(): Promise<void> {
 
 /** Draws every chart for `d`; reports timings and the backend to the host once done. */
 async function draw(d: PanelData, gen: number, t0: number): Promise<void> {
-  // Controls are rebuilt per render; keyboard focus goes back to the control that had it.
-  const focused = (document.activeElement as HTMLElement | null)?.dataset['control'];
-  controlBox.replaceChildren(controls(state, d, setStateAndRender));
-  if (focused) (document.querySelector(`[data-control="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
+  updateControls(d);
+  lap('controls');
   (header.firstChild as HTMLElement).textContent = `${d.document.name} · ${d.kind}${d.trainedContext ? ` · trained ${d.trainedContext}` : ''}`;
   summary.textContent = d.summary;
-  for (const p of plots.splice(0)) p.destroy();
-  charts.replaceChildren();
+  const before = new Set(charts.children);
+  used = new Set();
   const width = chartWidth();
-  const add = (id: string, title: string, description: string): ReturnType<typeof card> => {
-    const c = card(id, title, description);
-    charts.append(c.root);
-    return c;
-  };
-  const keep = (c: ReturnType<typeof card>, p: uPlot | null): void => {
-    if (!p) return c.root.remove();
-    plots.push(p);
+  const add = cardFor;
+  const keep = (c: Card, p: uPlot | null): void => {
+    if (!p) {
+      unmountPlot(c.body);
+      c.root.remove();
+      return;
+    }
     c.setCanvas(() => p.ctx.canvas);
   };
   const outcomes: RunOutcome<unknown>[] = [];
   if (d.original && d.series.length > 0) {
     const wl = add('wavelength', 'Wavelength per dimension', 'λᵢ = 2π/θᵢ in tokens, original vs scaled; dashed lines: trained and target lengths.');
     keep(wl, wavelengthChart(wl, d, width));
+    lap('wavelength');
     const sc = add('score', 'Relative score vs distance', `s(d) = (a²/H)·Σ cos(d·θᵢ) for d = 0…${d.target}: min–max band per pixel over every integer distance (ORT).`);
     const r = await scoreChart(sc, d, width, await getRunner());
     if (gen !== generation) return;
     outcomes.push(...r.runs);
     keep(sc, r.plot);
+    lap('score');
     const cov = add('coverage', 'Rotation coverage per dimension', 'Angle range (rad, capped at 2π) seen in training vs reached at the target.');
     keep(cov, coverageChart(cov, d, width));
+    lap('coverage');
   }
   outcomes.push(...(await drawTables(d, gen, width)));
   if (gen !== generation) return;
@@ -115,10 +170,14 @@ async function draw(d: PanelData, gen: number, t0: number): Promise<void> {
     const rel = add('relative', d.alibi ? 'ALiBi bias per head' : 'T5 relative-position buckets', d.alibi ? 'Bias −mₕ·|d| added to the logit (tokens of distance d); slopes mₕ per head.' : 'Bucket index per relative position (tokens).');
     keep(rel, relativeChart(rel, d, width));
   }
+  // Cards of the previous render that this one did not draw, and old messages, go; fresh elements stay.
+  for (const [id] of cards) if (!used.has(id)) dropCard(id);
+  for (const n of before) if (n.isConnected && ![...cards.values()].some((c) => c.card.root === n)) n.remove();
   if (charts.childElementCount === 0) charts.append(el('p', { className: 'muted', text: `No charts for ${d.kind} encodings.` }));
   const report = outcomes.length ? mergeReports(outcomes) : null;
   showBadge(report);
-  post({ type: 'rendered', backend: report?.backend ?? 'none', ms: performance.now() - t0, computeMs: report?.ms ?? 0, fallbackReason: report?.fallbackReason ?? null });
+  lap('other');
+  post({ type: 'rendered', backend: report?.backend ?? 'none', ms: performance.now() - t0, computeMs: report?.ms ?? 0, fallbackReason: report?.fallbackReason ?? null, phases });
 }
 
 /** Heatmap and similarity over the zoom window (RoPE via ORT, sinusoidal in JS). */
@@ -149,32 +208,15 @@ async function drawTables(d: PanelData, gen: number, width: number): Promise<Run
   const sim = await r.run(similarityJob(simTable));
   outcomes.push(sim);
   if (gen !== generation) return outcomes;
+  lap('tables-compute');
   const what = first ? first.label : 'sinusoidal';
-  const zoomBar = (): HTMLElement => el('div', { className: 'zoom' },
-    button('Zoom in', () => setStateAndRender({ ...state, zoom: Math.min(spans.length - 1, zoom + 1) }), { secondary: true, title: 'Zoom in around the trained boundary' }),
-    button('Zoom out', () => setStateAndRender({ ...state, zoom: Math.max(0, zoom - 1) }), { secondary: true, title: 'Zoom out' }),
-    el('span', { className: 'muted', text: `positions ${heat.start}…${heat.start + heat.stride * (heat.count - 1)} (every ${heat.stride})` }));
-
-  const hc = card('heatmap', 'Encoding table', `${what}: cos (top half) and sin (bottom half) per dimension × position; blue −1, red +1.`);
-  const hCanvas = el('canvas', { attrs: { role: 'img', tabindex: '0', 'aria-label': `Encoding heatmap of ${what}; + and − keys zoom` } });
-  hc.body.append(zoomBar(), hCanvas);
-  drawHeatmap(hCanvas, table, heat, width, first?.attentionFactor ?? 1, trained, d.target);
-  hc.setCanvas(() => hCanvas);
-  const cols = Array.from({ length: table.cols }, (_, c) => Float32Array.from({ length: table.rows }, (_, p) => table.data[p * table.cols + c]!));
-  hc.setData(['position', ...cols.map((_, c) => `dim_${c}`)], [Float64Array.from({ length: table.rows }, (_, p) => heat.start + heat.stride * p), ...cols], 32);
-  hCanvas.addEventListener('keydown', (e) => {
-    if (e.key === '+' || e.key === '=') setStateAndRender({ ...state, zoom: Math.min(spans.length - 1, zoom + 1) });
-    if (e.key === '-') setStateAndRender({ ...state, zoom: Math.max(0, zoom - 1) });
-  });
-
-  const sc = card('similarity', 'Position similarity', `Cosine similarity between ${simW.count} positions of the window (${what}).`);
-  const sCanvas = el('canvas', { attrs: { role: 'img', 'aria-label': `Position similarity matrix of ${what}` } });
-  sc.body.append(sCanvas);
-  drawSimilarity(sCanvas, sim.result, simW, width, trained);
-  sc.setCanvas(() => sCanvas);
-  const simRows = Array.from({ length: sim.result.rows }, (_, i) => sim.result.data.subarray(i * sim.result.cols, (i + 1) * sim.result.cols));
-  sc.setData(['position', ...simRows.map((_, i) => `p${simW.start + simW.stride * i}`)], [Float64Array.from({ length: simW.count }, (_, i) => simW.start + simW.stride * i), ...simRows], 16);
-  charts.append(hc.root, sc.root);
+  const z = { level: zoom, levels: spans.length, set: (level: number) => setStateAndRender({ ...state, zoom: level }) };
+  const hc = cardFor('heatmap', 'Encoding table', `${what}: cos (top half) and sin (bottom half) per dimension × position; blue −1, red +1.`);
+  drawTableCard(hc, table, heat, { what, width, scale: first?.attentionFactor ?? 1, trained, target: d.target, zoom: z });
+  lap('heatmap');
+  const sc = cardFor('similarity', 'Position similarity', `Cosine similarity between ${simW.count} positions of the window (${what}).`);
+  drawSimilarityCard(sc, sim.result, simW, { what, width, trained });
+  lap('similarity');
   return outcomes;
 }
 
@@ -202,7 +244,11 @@ onHostMessage((m) => {
 
 // Redraw in the new colours when the theme changes (VS Code swaps body classes and CSS variables).
 new MutationObserver(() => {
-  if (data) void draw(data, ++generation, performance.now());
+  invalidateTheme();
+  if (!data) return;
+  phases = {};
+  lapStart = performance.now();
+  void draw(data, ++generation, lapStart);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 window.addEventListener('error', (e) => log('error', `${e.message} at ${e.filename}:${e.lineno}`));

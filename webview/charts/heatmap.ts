@@ -5,8 +5,7 @@ import type { PositionWindow } from '../compute/windowJob';
 import { fmt, theme } from './kit';
 
 /** RdBu-like diverging map for values in [−1, 1]; readable on dark and light themes alike. */
-function colour(v: number): [number, number, number] {
-  const x = Math.max(-1, Math.min(1, Number.isFinite(v) ? v : 0));
+function colour(x: number): [number, number, number] {
   const lo: [number, number, number] = [33, 102, 172];
   const mid: [number, number, number] = [240, 240, 240];
   const hi: [number, number, number] = [178, 24, 43];
@@ -14,8 +13,25 @@ function colour(v: number): [number, number, number] {
   return [0, 1, 2].map((k) => Math.round(a[k]! + (b[k]! - a[k]!) * t)) as [number, number, number];
 }
 
+/** The map sampled at 1024 levels as packed RGBA: one lookup per pixel instead of three small arrays. */
+const LEVELS = 1024;
+const LUT = (() => {
+  const out = new Uint32Array(LEVELS);
+  const bytes = new Uint8Array(out.buffer);
+  for (let i = 0; i < LEVELS; i++) {
+    const [r, g, b] = colour((2 * i) / (LEVELS - 1) - 1);
+    bytes.set([r, g, b, 255], 4 * i);
+  }
+  return out;
+})();
+
+function level(v: number): number {
+  const x = Number.isNaN(v) ? 0 : v < -1 ? -1 : v > 1 ? 1 : v; // NaN shows as 0 (neutral), never as a colour
+  return Math.round(((x + 1) * (LEVELS - 1)) / 2);
+}
+
 /** Sizes the canvas backing store for HiDPI and returns a context scaled to CSS pixels. */
-function hidpi(canvas: HTMLCanvasElement, cssW: number, cssH: number): CanvasRenderingContext2D {
+export function hidpi(canvas: HTMLCanvasElement, cssW: number, cssH: number): CanvasRenderingContext2D {
   const dpr = devicePixelRatio || 1;
   canvas.width = Math.round(cssW * dpr);
   canvas.height = Math.round(cssH * dpr);
@@ -27,17 +43,11 @@ function hidpi(canvas: HTMLCanvasElement, cssW: number, cssH: number): CanvasRen
 }
 
 /** An image of `rows × cols` values, value(r, c), placed in the rectangle (x, y, w, h). */
-function blit(ctx: CanvasRenderingContext2D, rows: number, cols: number, value: (r: number, c: number) => number, x: number, y: number, w: number, h: number): void {
+export function blit(ctx: CanvasRenderingContext2D, rows: number, cols: number, value: (r: number, c: number) => number, x: number, y: number, w: number, h: number): void {
   const img = new ImageData(cols, rows);
+  const px = new Uint32Array(img.data.buffer);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const [R, G, B] = colour(value(r, c));
-      const o = (r * cols + c) * 4;
-      img.data[o] = R;
-      img.data[o + 1] = G;
-      img.data[o + 2] = B;
-      img.data[o + 3] = 255;
-    }
+    for (let c = 0; c < cols; c++) px[r * cols + c] = LUT[level(value(r, c))]!;
   }
   const tmp = document.createElement('canvas');
   tmp.width = cols;

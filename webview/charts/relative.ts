@@ -2,7 +2,7 @@
 import type uPlot from 'uplot';
 import { alibiBias, t5Bucket } from '../../src/core/encodings/relative';
 import type { PanelData } from '../../src/protocol';
-import { plot, refLines, theme, type Card } from './kit';
+import { plot, theme, type Card } from './kit';
 
 const MAX_HEAD_LINES = 8;
 
@@ -22,7 +22,7 @@ export function relativeChart(c: Card, d: PanelData, width: number): uPlot | nul
     return plot(c.body, {
       width, xLabel: 'distance (tokens)', yLabel: 'bias added to the logit', data: [x, ...ys],
       series: heads.map((h, i) => ({ label: `head ${h}`, stroke: t.series[i % t.series.length]!, width: 1.5 })),
-      plugins: [refLines(lines, t.fg)],
+      lines,
     });
   }
   if (d.t5) {
@@ -35,7 +35,7 @@ export function relativeChart(c: Card, d: PanelData, width: number): uPlot | nul
     return plot(c.body, {
       width, xLabel: 'relative position (memory − query, tokens)', yLabel: 'bucket index', data: [x, y],
       series: [{ label: 'bucket', stroke: t.series[0]!, width: 1.5, paths: undefined }],
-      plugins: [refLines([{ axis: 'x', value: maxDistance, label: 'max_distance' }, { axis: 'x', value: -maxDistance, label: '' }], t.fg)],
+      lines: [{ axis: 'x', value: maxDistance, label: 'max_distance' }, { axis: 'x', value: -maxDistance, label: '' }],
     });
   }
   return null;

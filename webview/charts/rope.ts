@@ -3,7 +3,7 @@
 import type uPlot from 'uplot';
 import { wavelengths } from '../../src/core/rope/frequencies';
 import type { PanelData } from '../../src/protocol';
-import { plot, refLines, theme, type Card } from './kit';
+import { plot, theme, type Card } from './kit';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -26,7 +26,7 @@ export function wavelengthChart(c: Card, d: PanelData, width: number): uPlot | n
   const lines: { axis: 'y'; value: number; label: string }[] = [{ axis: 'y', value: d.target, label: `target ${d.target}` }];
   if (d.trainedContext) lines.push({ axis: 'y', value: d.trainedContext, label: `trained ${d.trainedContext}` });
   c.setData(['pair', 'original_tokens', ...d.series.map((s) => `${s.method}_tokens`)], [x, ...ys.map((y) => y.map((v) => v ?? Infinity))]);
-  return plot(c.body, { width, xLabel: 'dimension pair i', yLabel: 'wavelength (tokens, log)', yLog: true, series, data: [x, ...ys] as uPlot.AlignedData, plugins: [refLines(lines, t.fg)] });
+  return plot(c.body, { width, xLabel: 'dimension pair i', yLabel: 'wavelength (tokens, log)', yLog: true, series, data: [x, ...ys] as uPlot.AlignedData, lines });
 }
 
 /**
@@ -44,10 +44,11 @@ export function coverageChart(c: Card, d: PanelData, width: number): uPlot | nul
   const reached = d.series.map((s) => angle(s.invFreq, d.target));
   const series: uPlot.Series[] = [
     { label: `seen in training (${L0})`, stroke: t.muted, width: 2, fill: `${t.muted}33` },
-    ...d.series.map((s, i) => ({ label: `${s.label} at ${d.target}`, stroke: t.series[i % t.series.length]!, width: 1.5 })),
+    // The target is in the note, not the labels: same labels, so a target change updates the plot in place.
+    ...d.series.map((s, i) => ({ label: `${s.label} at target`, stroke: t.series[i % t.series.length]!, width: 1.5 })),
   ];
   c.setData(['pair', 'seen_rad', ...d.series.map((s) => `${s.method}_reached_rad`)], [x, seen, ...reached]);
   const unseen = d.series.map((s, k) => `${s.label}: ${reached[k]!.filter((r, i) => r > seen[i]! * (1 + 1e-9)).length} pairs beyond`);
-  c.note.textContent = `Angles above the training curve were never seen in training. ${unseen.join('; ')}.`;
-  return plot(c.body, { width, xLabel: 'dimension pair i', yLabel: 'angle range (rad, ≤ 2π, log)', yLog: true, series, data: [x, seen, ...reached], plugins: [refLines([{ axis: 'y', value: TWO_PI, label: 'one full turn (2π)' }], t.fg)] });
+  c.note.textContent = `Angles above the training curve were never seen in training. At the target ${d.target}: ${unseen.join('; ')}.`;
+  return plot(c.body, { width, xLabel: 'dimension pair i', yLabel: 'angle range (rad, ≤ 2π, log)', yLog: true, series, data: [x, seen, ...reached], lines: [{ axis: 'y', value: TWO_PI, label: 'one full turn (2π)' }] });
 }

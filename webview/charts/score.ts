@@ -5,7 +5,7 @@ import { scoreEnvelopeJob, type Envelope32 } from '../../src/core/onnx/jobs';
 import { bucketStart } from '../../src/core/kernels/reference';
 import type { PanelData } from '../../src/protocol';
 import type { OrtRunner, RunOutcome } from '../compute/ortRunner';
-import { plot, refLines, theme, type Card } from './kit';
+import { plot, theme, type Card } from './kit';
 
 export interface ComputeReport {
   backend: string;
@@ -46,6 +46,6 @@ export async function scoreChart(c: Card, d: PanelData, width: number, runner: O
   const lines: { axis: 'x'; value: number; label: string }[] = [];
   if (d.trainedContext && d.trainedContext < d.target) lines.push({ axis: 'x', value: d.trainedContext, label: 'trained' });
   c.note.textContent = `${k} buckets of ~${Math.ceil((d.target + 1) / k)} distances each; every integer distance 0…${d.target} is evaluated.`;
-  const u = plot(c.body, { width, xLabel: 'distance (tokens)', yLabel: 'relative score (1 = aligned)', series, data: data as uPlot.AlignedData, bands, plugins: [refLines(lines, t.fg)] });
+  const u = plot(c.body, { width, xLabel: 'distance (tokens)', yLabel: 'relative score (1 = aligned)', series, data: data as uPlot.AlignedData, bands, lines });
   return { plot: u, runs };
 }
