@@ -4,7 +4,8 @@ import { analyzeText, analyzeTree, type Analysis, type AnalyzeOptions } from './
 import type { Finding } from './findings';
 import { decodeUtf8, type ByteSource } from './formats/byteSource';
 import { readGgufHeader } from './formats/gguf';
-import { ggufToConfig } from './formats/ggufConfig';
+import { ggufRotaryDim, ggufToConfig } from './formats/ggufConfig';
+import { readRopeFreqs } from './formats/ggufRopeFreqs';
 import { findPositionTables, readSafetensorsHeader } from './formats/safetensors';
 import { srcFromValue } from './formats/srcValue';
 import { parseYaml } from './formats/yaml';
@@ -41,9 +42,14 @@ export async function analyzeSource(kind: FileKind, src: ByteSource, opts: Analy
   }
   if (kind === 'gguf') {
     const header = await readGgufHeader(src);
-    const cfg = ggufToConfig(header);
+    // Llama 3.1's scaling lives in the rope_freqs tensor: one more bounded read (n_rot/2 floats).
+    const dim = ggufRotaryDim(header.kv);
+    const freqs = await readRopeFreqs(src, header, dim !== null && dim % 2 === 0 ? dim / 2 : null);
+    const cfg = ggufToConfig(header, { ropeFreqs: freqs.values });
     // A GGUF runs in llama.cpp: transformers' checks of the mapped keys would only confuse.
-    const a = analyzeTree(cfg.root, new LineIndex(''), { ...opts, runtimes: ['llama.cpp'] }, [...header.findings, ...cfg.findings]);
+    const a = analyzeTree(cfg.root, new LineIndex(''), { ...opts, runtimes: ['llama.cpp'] }, [...header.findings, ...freqs.findings, ...cfg.findings]);
+    // "check that the converted GGUF has the rope_freqs tensor" is answered: it has, and it was read.
+    if (freqs.values) for (const e of a.encodings) e.findings = e.findings.filter((f) => f.code !== 'llamacpp.llama3-tensor');
     return { ...a, kind, text: null };
   }
   const header = await readSafetensorsHeader(src);

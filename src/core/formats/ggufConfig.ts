@@ -3,6 +3,7 @@
 import type { Finding, Severity } from '../findings';
 import type { SrcNode } from '../source';
 import { GGUF_TYPE, type GgufHeader, type GgufValue } from './gguf';
+import { applyRopeFreqs, ropeFreqsTensor } from './ggufRopeFreqs';
 import { srcFromValue } from './srcValue';
 
 export interface GgufConfig {
@@ -21,7 +22,8 @@ const SCALING_TYPES = new Set(['none', 'linear', 'yarn', 'longrope']);
 /** llama.cpp keys with no transformers equivalent: reported, not mapped. */
 const UNMAPPED_EXTRAS = ['rope.scaling.yarn_ext_factor', 'rope.scaling.yarn_attn_factor'];
 
-export function ggufToConfig(header: Pick<GgufHeader, 'kv' | 'kvTypes' | 'tensors'>): GgufConfig {
+/** `ropeFreqs`: the values of the rope_freqs tensor, when the caller read them (readRopeFreqs). */
+export function ggufToConfig(header: Pick<GgufHeader, 'kv' | 'kvTypes' | 'tensors'>, extras: { ropeFreqs?: Float32Array | null } = {}): GgufConfig {
   const { kv, kvTypes, tensors } = header;
   const config: Record<string, unknown> = {};
   const sources = new Map<string, string>();
@@ -57,7 +59,7 @@ export function ggufToConfig(header: Pick<GgufHeader, 'kv' | 'kvTypes' | 'tensor
 
   set('model_type', arch, 'general.architecture');
   const ctx = copy('context_length', 'max_position_embeddings');
-  copy('rope.freq_base', 'rope_theta');
+  const theta = copy('rope.freq_base', 'rope_theta');
   const hidden = copy('embedding_length', 'hidden_size');
   const heads = headCount(kv.get(key('attention.head_count')));
   if (heads !== null) set('num_attention_heads', heads, key('attention.head_count'), false);
@@ -82,6 +84,12 @@ export function ggufToConfig(header: Pick<GgufHeader, 'kv' | 'kvTypes' | 'tensor
   }
 
   const scalingType = mapScaling(kv, arch, ctx, set, note);
+  const freqsTensor = ropeFreqsTensor(tensors);
+  if (extras.ropeFreqs && freqsTensor) {
+    const linear = scalingType === 'linear' ? asNumber((config['rope_scaling'] as Record<string, GgufValue> | undefined)?.['factor']) : null;
+    // llama.cpp's defaults: freq_base 10000, n_rot = the head dim.
+    applyRopeFreqs(extras.ropeFreqs, freqsTensor.name, { theta: theta ?? 10000, rotaryDim: ggufRotaryDim(kv), scalingType, linearFactor: linear }, set, note);
+  }
   const sections = kv.get(key('rope.dimension_sections'));
   if (isArray(sections)) {
     const values = sections.items.map(asNumber).filter((v): v is number => v !== null);
@@ -89,7 +97,7 @@ export function ggufToConfig(header: Pick<GgufHeader, 'kv' | 'kvTypes' | 'tensor
     if (!config['rope_scaling']) set('rope_scaling.rope_type', 'default', key('rope.dimension_sections'));
     set('rope_scaling.mrope_section', values, key('rope.dimension_sections'));
   }
-  tensorFindings(arch, ctx, rotDim, scalingType, kv, tensors, note);
+  tensorFindings(arch, ctx, ggufRotaryDim(kv), scalingType, kv, tensors, note, !!extras.ropeFreqs);
   return finish(arch);
 }
 
@@ -164,7 +172,7 @@ function mapScaling(kv: Map<string, GgufValue>, arch: string, ctx: number | null
 /** Frequency factors that ship as tensors, and what their absence means. */
 function tensorFindings(
   arch: string, ctx: number | null, rotDim: number | null, scalingType: string | null,
-  kv: Map<string, GgufValue>, tensors: GgufHeader['tensors'], note: Note,
+  kv: Map<string, GgufValue>, tensors: GgufHeader['tensors'], note: Note, valuesRead: boolean,
 ): void {
   const find = (stem: string) => tensors.find((t) => t.name === stem || t.name.startsWith(`${stem}.`));
   const freqs = find('rope_freqs');
@@ -172,9 +180,10 @@ function tensorFindings(
   const short = find('rope_factors_short');
   if (freqs) {
     const n = freqs.dims.reduce((a, b) => a * b, 1);
-    note('info', 'gguf.rope-freqs-tensor', `Per-dimension frequency factors ship in tensor "${freqs.name}" (${n} values): llama.cpp divides each frequency by its factor (Llama-3.1's llama3 scaling, or LongRoPE). The metadata keys do not show this scaling; its low/high_freq_factor cannot be recovered from the header.`, null);
+    // With the values read, applyRopeFreqs says what they are; this is the header-only account.
+    if (!valuesRead) note('info', 'gguf.rope-freqs-tensor', `Per-dimension frequency factors ship in tensor "${freqs.name}" (${n} values): llama.cpp divides each frequency by its factor (Llama-3.1's llama3 scaling, or LongRoPE). The metadata keys do not show this scaling; its low/high_freq_factor cannot be recovered from the header.`, null);
     if (rotDim !== null && n !== rotDim / 2)
-      note('warning', 'gguf.rope-freqs-size', `Tensor "${freqs.name}" has ${n} values but rope.dimension_count/2 is ${rotDim / 2}; llama.cpp expects one factor per frequency.`, `${arch}.rope.dimension_count`);
+      note('warning', 'gguf.rope-freqs-size', `Tensor "${freqs.name}" has ${n} values but the rotary dimension/2 is ${rotDim / 2}; llama.cpp expects one factor per frequency (and refuses the file), so they are not used here.`, `${arch}.rope.dimension_count`);
   }
   if (long || short)
     note('info', 'gguf.longrope-tensors', `LongRoPE factors ship in tensors ${[long?.name, short?.name].filter(Boolean).join(' and ')}, not as keys.`, null);
@@ -183,6 +192,16 @@ function tensorFindings(
   const hasScalingKeys = kv.has(`${arch}.rope.scaling.type`) || kv.has(`${arch}.rope.scaling.factor`) || kv.has(`${arch}.rope.scale_linear`);
   if (arch === 'llama' && ctx === 131072 && !freqs && !hasScalingKeys)
     note('warning', 'gguf.llama3-scaling-dropped', 'A llama model with context_length 131072 but no rope_freqs tensor and no scaling keys: this looks like Llama 3.1 converted without its llama3 RoPE factors, so positions beyond 8192 will degrade. Re-convert with a current convert_hf_to_gguf.py.', `${arch}.context_length`);
+}
+
+/** n_rot as llama.cpp reads it: rope.dimension_count, else the head dim (key_length, else embedding / heads). */
+export function ggufRotaryDim(kv: Map<string, GgufValue>): number | null {
+  const arch = asString(kv.get('general.architecture'));
+  if (!arch) return null;
+  const n = (suffix: string): number | null => asNumber(kv.get(`${arch}.${suffix}`));
+  const heads = headCount(kv.get(`${arch}.attention.head_count`));
+  const hidden = n('embedding_length');
+  return n('rope.dimension_count') ?? n('attention.key_length') ?? (hidden !== null && heads !== null && heads > 0 ? hidden / heads : null);
 }
 
 function asNumber(v: GgufValue | undefined): number | null {

@@ -143,20 +143,21 @@ function longrope(p: RopeParams, ctx: RopeContext, profile: RopeProfile): RopeRe
 }
 
 function llama3(p: RopeParams): RopeResult {
-  const s = p.factor ?? 1;
-  const low = p.lowFreqFactor ?? 1;
-  const high = p.highFreqFactor ?? 4;
-  const L0 = p.originalMaxPositionEmbeddings ?? 8192;
-  const lowWavelen = L0 / low;
-  const highWavelen = L0 / high;
-  const invFreq = baseInvFreq(p.theta, p.rotaryDim).map((f) => {
+  const invFreq = llama3InvFreq(p.theta, p.rotaryDim, p.factor ?? 1, p.lowFreqFactor ?? 1, p.highFreqFactor ?? 4, p.originalMaxPositionEmbeddings ?? 8192);
+  return { invFreq, attentionFactor: 1 };
+}
+
+/** llama3 scaling: high frequencies kept, low ones divided by `factor`, a smooth blend between (also read back from GGUF rope_freqs). */
+export function llama3InvFreq(theta: number, dim: number, factor: number, low: number, high: number, original: number): number[] {
+  const lowWavelen = original / low;
+  const highWavelen = original / high;
+  return baseInvFreq(theta, dim).map((f) => {
     const wavelen = (2 * Math.PI) / f;
     if (wavelen < highWavelen) return f;
-    if (wavelen > lowWavelen) return f / s;
-    const k = (L0 / wavelen - low) / (high - low);
-    return ((1 - k) * f) / s + k * f;
+    if (wavelen > lowWavelen) return f / factor;
+    const k = (original / wavelen - low) / (high - low);
+    return ((1 - k) * f) / factor + k * f;
   });
-  return { invFreq, attentionFactor: 1 };
 }
 
 /** Wavelength λᵢ = 2π/θᵢ in tokens (Infinity for a zero frequency). */

@@ -59,8 +59,8 @@ export class GgufBuilder {
     return this;
   }
 
-  /** The file bytes; `dataBytes` of zeros follow the aligned tensor table. */
-  build(over: { kvCount?: bigint; tensorCount?: bigint; magic?: string; dataBytes?: number } = {}): Uint8Array {
+  /** The file bytes; `data` (tensor bytes) then `dataBytes` of zeros follow the tensor table aligned to `align` (32). */
+  build(over: { kvCount?: bigint; tensorCount?: bigint; magic?: string; dataBytes?: number; data?: Uint8Array; align?: number } = {}): Uint8Array {
     const w = new ByteWriter(!this.opts.bigEndian);
     w.bytes(new TextEncoder().encode(over.magic ?? 'GGUF'));
     w.u32(this.opts.version ?? 3);
@@ -75,7 +75,8 @@ export class GgufBuilder {
       for (const d of t.dims) w.u64(d);
       w.u32(t.type).u64(t.offset);
     }
-    w.pad(32);
+    w.pad(over.align ?? 32);
+    if (over.data) w.bytes(over.data);
     for (let i = 0; i < (over.dataBytes ?? 0); i++) w.u8(0);
     return w.result();
   }
