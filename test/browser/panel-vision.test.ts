@@ -1,0 +1,162 @@
+// The panel's 2D and multimodal cards in headless Chromium (real HTML and CSP, the extension's own request
+// handler): MAE's sin-cos similarity and its interpolation, a learned ViT grid's bicubic stencil, and
+// Qwen2-VL's M-RoPE sections. Screenshots go to test-results/ for a look.
+// Run: flock /tmp/pelens-chromium.lock node --import tsx --test test/browser/panel-vision.test.ts
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/harness/browser.mjs';
+import { inkOf, installHost, startServer, type FakeHost, type PanelServer } from './harness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHARED = path.resolve(ROOT, '..', 'shared', 'corpus', 'configs');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'configs');
+const RESULTS = path.join(ROOT, 'test-results');
+
+function config(shared: string | null, fixture: string): { name: string; text: string } {
+  const p = shared && existsSync(path.join(SHARED, shared)) ? path.join(SHARED, shared) : path.join(FIXTURES, fixture);
+  return { name: path.basename(p), text: readFileSync(p, 'utf8') };
+}
+
+let server: PanelServer;
+let browser: Browser;
+
+before(() => {
+  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+}, { timeout: 60_000 });
+
+before(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+}, { timeout: 60_000 });
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Session {
+  page: Page;
+  host: FakeHost;
+  csp: string[];
+  errors: string[];
+  close(): Promise<void>;
+}
+
+async function open(cfg: { name: string; text: string }): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 520, height: 1600 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const csp: string[] = [];
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
+    else if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/*', (route) => (route.request().url().startsWith(`${server.origin}/`) || /^(data|blob):/.test(route.request().url()) ? route.continue() : route.abort()));
+  const host = await installHost(page, cfg.text, cfg.name, 'wasm', { methods: ['current'], target: null, layer: null, seqLen: null, zoom: 0 }, csp);
+  const rendered = host.nextRendered();
+  await page.goto(`${server.origin}/`);
+  await rendered;
+  return { page, host, csp, errors, close: () => context.close() };
+}
+
+async function assertDrawn(s: Session, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const ink = await inkOf(s.page, `#${id}`);
+    assert.ok(ink.length > 0, `#${id} has a canvas`);
+    assert.ok(ink.every((n) => n > 50), `#${id} canvas is not blank (ink ${ink.join(',')})`);
+  }
+}
+
+function assertClean(s: Session): void {
+  assert.deepEqual(s.csp, [], 'no CSP violations');
+  assert.deepEqual(s.errors, [], 'no console errors');
+  assert.deepEqual(s.host.rejected, [], 'every webview message passes the validator');
+  assert.deepEqual(s.host.logs.filter((l) => l.startsWith('error')), [], 'no errors logged by the webview');
+}
+
+async function csv(s: Session, cardId: string): Promise<number[][]> {
+  const n = s.host.exports.length;
+  await s.page.locator(`#${cardId} vscode-button[data-control$="CSV"]`).click();
+  for (let i = 0; i < 100 && s.host.exports.length === n; i++) await new Promise((r) => setTimeout(r, 50));
+  const e = s.host.exports[n];
+  assert.ok(e, `CSV from #${cardId}`);
+  return e.data.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+}
+
+const note = async (s: Session, id: string): Promise<string> => (await s.page.locator(`#${id} .note`).textContent()) ?? '';
+
+test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil draw; clicks and arrows pick a patch', { timeout: 120_000 }, async () => {
+  const s = await open(config(null, 'vit_mae_base.json'));
+  try {
+    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    assert.match(await note(s, 'vision-similarity'), /Picked patch \(4, 4\)/);
+    assert.match(await note(s, 'vision-interpolation'), /RMS error [\d.e-]+, worst/);
+    // The stencil's 1-D taps: 24 new indices, four weights summing to 1 each.
+    const taps = await csv(s, 'vision-stencil');
+    assert.equal(taps.length, 24);
+    for (const r of taps) assert.ok(Math.abs(r[3]! + r[5]! + r[7]! + r[9]! - 1) < 1e-9, `weights of ${r[0]}`);
+    mkdirSync(RESULTS, { recursive: true });
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-mae.png'), fullPage: true });
+    for (const id of ['vision-similarity', 'vision-interpolation', 'vision-stencil']) await s.page.locator(`#${id}`).screenshot({ path: path.join(RESULTS, `panel-${id}.png`) });
+
+    // Click the mosaic's bottom-right thumbnail: patch (13, 13).
+    const box = (await s.page.locator('#vision-similarity canvas').boundingBox())!;
+    await s.page.mouse.click(box.x + box.width - 3, box.y + box.height - 3);
+    assert.match(await note(s, 'vision-similarity'), /Picked patch \(13, 13\)/);
+    assert.match(await note(s, 'vision-stencil'), /New patch \(23, 23\)/);
+    await s.page.locator('#vision-stencil canvas').focus();
+    await s.page.keyboard.press('ArrowUp');
+    assert.match(await note(s, 'vision-similarity'), /Picked patch \(12, 13\)/);
+    const sims = await csv(s, 'vision-similarity');
+    assert.equal(sims.length, 196);
+    assert.equal(sims[12 * 14 + 13]![3], 1, 'a patch is fully similar to itself');
+
+    // A target of 1 + 32² positions resizes to 32×32.
+    const field = s.page.locator('vscode-text-field[data-control="Target length"] input');
+    await field.fill('1025');
+    const next = s.host.nextRendered();
+    await field.press('Enter');
+    await next;
+    assert.match((await s.page.locator('#vision-interpolation').textContent()) ?? '', /resized to 32×32 \(1025 positions\)/);
+    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});
+
+test('ViT (learned, no weights): only the stencil, with a pointer to the weights', { timeout: 60_000 }, async () => {
+  const s = await open(config('vit_base_patch16_224_in21k.json', 'vit_patch16.json'));
+  try {
+    await assertDrawn(s, ['vision-stencil']);
+    assert.equal(await s.page.locator('#vision-similarity').count(), 0);
+    assert.match(await note(s, 'vision-stencil'), /no weights to draw/);
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-vit.png'), fullPage: true });
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});
+
+test('Qwen2-VL: M-RoPE sections and the example image draw beside the RoPE charts', { timeout: 120_000 }, async () => {
+  const s = await open(config('qwen2_vl_7b_olmocr.json', 'qwen2_vl_mrope.json'));
+  try {
+    await assertDrawn(s, ['mrope-sections', 'mrope-image', 'wavelength']);
+    assert.match(await note(s, 'mrope-sections'), /t: 0–15; h: 16–39; w: 40–63/);
+    assert.match(await note(s, 'mrope-image'), /1225 image tokens .* next text token gets id 51, not 1241/);
+    const rows = await csv(s, 'mrope-sections');
+    assert.equal(rows.length, 64);
+    assert.deepEqual(rows.map((r) => r[1]), [...Array(16).fill(0), ...Array(24).fill(1), ...Array(24).fill(2)]);
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-qwen2vl.png'), fullPage: true });
+    for (const id of ['mrope-sections', 'mrope-image']) await s.page.locator(`#${id}`).screenshot({ path: path.join(RESULTS, `panel-${id}.png`) });
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});
