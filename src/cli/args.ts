@@ -61,4 +61,5 @@ Usage:
 Files: config.json (comments and trailing commas allowed), training YAML (axolotl, LLaMA-Factory),
 .gguf (header metadata only) and .safetensors (learned position tables).
 Lengths accept 32768, 32k or 1M (k = 1024).
-Exit codes: 0 done; 1 check found error-level findings; 2 usage error or unreadable input.`;
+Exit codes: 0 done; 1 check found error-level findings; 2 usage error or unreadable input;
+3 apply found the file changed on disk while it worked (nothing written).`;

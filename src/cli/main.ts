@@ -1,5 +1,5 @@
 // `pelens`: the engine on the command line. Clear one-line errors and exit codes, never a stack trace.
-import { writeFileSync } from 'node:fs';
+import { commitEdit, FileChangedError, type FileSnapshot } from './fileEdit';
 import { CliError, loadConfig } from './load';
 import { USAGE, UsageError, parseArgs, type CliArgs } from './args';
 import { runCheck } from './check';
@@ -33,6 +33,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return io.fail(`pelens: unknown command "${args.command}"\n\n${USAGE}`, 2);
     }
   } catch (e) {
+    if (e instanceof FileChangedError) return io.fail(`pelens: ${e.message}`, 3);
     if (e instanceof CliError || e instanceof UsageError) return io.fail(`pelens: ${e.message}`, 2);
     return io.fail(`pelens: internal error: ${e instanceof Error ? e.message : String(e)} (please report it)`, 2);
   }
@@ -49,7 +50,8 @@ async function analyze(args: CliArgs, io: Io): Promise<number> {
 export interface Io {
   out(text: string): void;
   fail(message: string, code: number): number;
-  write(path: string, text: string): void;
+  /** Writes an edit of the snapshot's file to `out` (refusing if that file changed); returns the path. */
+  commit(snapshot: FileSnapshot, out: string, text: string): string;
 }
 
 const processIo: Io = {
@@ -58,7 +60,7 @@ const processIo: Io = {
     process.stderr.write(message + '\n');
     return code;
   },
-  write: (path, text) => writeFileSync(path, text),
+  commit: commitEdit,
 };
 
 if (require.main === module) {

@@ -3,6 +3,7 @@ import { isMethod, METHODS } from '../core/suggest/plan';
 import { suggest, type Suggestion } from '../core/suggest/suggest';
 import { fmtInt } from '../core/report/text';
 import { UsageError, type CliArgs } from './args';
+import { FileChangedError, readSnapshot } from './fileEdit';
 import { loadConfig } from './load';
 import type { Io } from './main';
 
@@ -50,11 +51,14 @@ export async function runApply(args: CliArgs, io: Io): Promise<number> {
   const method = methodArg(args);
   if (!method) throw new UsageError(`apply needs --method (${METHODS.join(', ')})`);
   const file = args.files[0]!;
-  const text = await jsonText(file);
-  const [s] = suggest(text, args.target, method);
+  const checked = await jsonText(file);
+  // The bytes the edit is made of, kept to check the file still holds them when it is written.
+  const snap = readSnapshot(file);
+  if (snap.text !== checked) throw new FileChangedError(`${file}: changed while it was being read; nothing was written — run the command again`);
+  const [s] = suggest(snap.text, args.target, method);
   if (!s?.applicable || s.newText === undefined) return io.fail(`pelens: cannot apply ${method}: ${s?.reason ?? 'no suggestion'}`, 2);
   const out = args.output ?? file;
-  io.write(out, s.newText);
+  io.commit(snap, out, s.newText);
   io.out(`${out}: ${method} × ${Number(s.plan!.factor.toPrecision(6))} written (${s.plan!.edits.length} key edit(s)); ${s.verified?.verdict} at ${args.target}, transformers validation ${s.verified?.outcome}.`);
   return 0;
 }
