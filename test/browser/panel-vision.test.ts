@@ -131,12 +131,12 @@ test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil dr
   }
 });
 
-test('ViT (learned, no weights): only the stencil, with a pointer to the weights', { timeout: 60_000 }, async () => {
+test('ViT (learned, no weights loaded): only the stencil, with a pointer to the weights', { timeout: 60_000 }, async () => {
   const s = await open(config('vit_base_patch16_224_in21k.json', 'vit_patch16.json'));
   try {
     await assertDrawn(s, ['vision-stencil']);
     assert.equal(await s.page.locator('#vision-similarity').count(), 0);
-    assert.match(await note(s, 'vision-stencil'), /no weights to draw/);
+    assert.match(await note(s, 'vision-stencil'), /No learned table loaded/);
     await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-vit.png'), fullPage: true });
     assertClean(s);
   } finally {

@@ -14,20 +14,41 @@ import { drawMrope } from './mrope';
 
 export type AddCard = (id: string, title: string, description: string) => Card;
 
-/** Above this grid side the mosaic (n⁴ thumbnails' pixels, n⁴·D/2 products) gives way to one map. */
-const MOSAIC_MAX = 32;
+/** Above this grid side the mosaic (n²·n² products of D values) gives way to one map: 16² patches cost ~50 ms. */
+const MOSAIC_MAX = 16;
 
 let picked: Cell | null = null;
 let pickedFor = -1;
+
+/** Tables of the last renders by what they depend on: a target change or a theme switch reuses them. */
+const memo = new Map<string, unknown>();
+function memoized<T>(key: string, make: () => T): T {
+  if (memo.has(key)) return memo.get(key) as T;
+  const v = make();
+  memo.set(key, v);
+  if (memo.size > 6) memo.delete(memo.keys().next().value!);
+  return v;
+}
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 /** The new-grid patch whose centre samples nearest to trained patch `i`. */
 const toTarget = (i: number, n: number, m: number): number => clamp(Math.round(((i + 0.5) * m) / n - 0.5), 0, m - 1);
 
-function sourceTable(v: VisionPanelData, learned: GridTable | null): GridTable | null {
-  if (learned && learned.gridH === v.grid && learned.gridW === v.grid) return learned;
-  if (v.table === 'sincos' && v.dim !== null && !v.problem) return sincos2dTable(v.dim, v.grid, v.grid, v.hasCls);
-  return null;
+/** Stable memo keys for learned tables: the same decoded array is the same table. */
+const tableIds = new WeakMap<Float32Array, number>();
+let nextTableId = 0;
+
+/** The model's own table when the panel read one (it must be this grid), else MAE's sin-cos, else none. */
+function sourceTable(v: VisionPanelData, learned: GridTable | null): { key: string; table: GridTable; learned: boolean } | null {
+  const n = v.grid;
+  if (learned && learned.gridH === n && learned.gridW === n) {
+    if (!tableIds.has(learned.data)) tableIds.set(learned.data, nextTableId++);
+    return { key: `learned:${tableIds.get(learned.data)}:${learned.dim}:${n}:${learned.cls}`, table: learned, learned: true };
+  }
+  if (v.table !== 'sincos' || v.dim === null || v.problem) return null;
+  const key = `sincos:${v.dim}:${n}:${v.hasCls}`;
+  const table = memoized(key, () => sincos2dTable(v.dim!, n, n, v.hasCls));
+  return table ? { key, table, learned: false } : null;
 }
 
 /** A focusable canvas whose clicks and arrow keys move the picked patch. */
@@ -52,7 +73,7 @@ function pickCanvas(label: string, hit: () => HitTest | null, grid: number, redr
 
 /**
  * Every 2D/multimodal card for `d`: M-RoPE sections, and for a patch grid its similarity, interpolation and
- * stencil. `learned`: the model's own position table, when the panel has read one.
+ * stencil. `learned`: the model's own position table as a grid, when the panel has read one.
  */
 export function drawVision(d: PanelData, width: number, add: AddCard, keep: (c: Card, p: uPlot | null) => void, learned: GridTable | null = null): void {
   drawMrope(d, width, add, keep);
@@ -61,13 +82,14 @@ export function drawVision(d: PanelData, width: number, add: AddCard, keep: (c: 
   const n = v.grid;
   if (pickedFor !== n || !picked) picked = { r: Math.floor(n / 3), c: Math.floor(n / 3) };
   pickedFor = n;
-  const source = sourceTable(v, learned);
-  const what = learned && source === learned ? 'the learned weights' : 'MAE 2D sin-cos';
+  const src = sourceTable(v, learned);
   const draws: (() => void)[] = [];
   const redraw = (): void => draws.forEach((f) => f());
 
-  if (source) {
-    const sim = n <= MOSAIC_MAX ? gridSimilarity(source) : null;
+  if (src) {
+    const source = src.table;
+    const what = src.learned ? 'the model\'s learned weights' : 'MAE 2D sin-cos';
+    const sim = n <= MOSAIC_MAX ? memoized(`${src.key}:mosaic`, () => gridSimilarity(source)) : null;
     const c = add('vision-similarity', 'Patch position similarity', `Cosine similarity between the position vectors of the ${n}×${n} patches (${what}, D = ${source.dim})${sim ? ': thumbnail (row, column) is that patch against every patch, its colours stretched from its least (blue) to most (red) similar patch' : ''}. Click a patch or use the arrow keys to pick the one compared below.`);
     let hit: HitTest | null = null;
     const canvas = pickCanvas(`Position similarity of ${n}×${n} patches; arrow keys pick a patch`, () => hit, n, redraw);
@@ -81,23 +103,23 @@ export function drawVision(d: PanelData, width: number, add: AddCard, keep: (c: 
       c.setData(['patch', 'row', 'column', `similarity_to_${p.r}_${p.c}`], [idx, idx.map((i) => Math.floor(i / n)), idx.map((i) => i % n), row]);
       c.note.textContent = `Picked patch (${p.r}, ${p.c}).${v.hasCls ? ' The class-token row is left out.' : ''}`;
     });
-    draws.push(interpolationCard(v, source, width, add, redraw));
+    draws.push(interpolationCard(v, src.key, source, width, add, redraw));
   }
-  draws.push(stencilCard(v, width, add, redraw, !source));
+  draws.push(stencilCard(v, width, add, redraw, !src));
   redraw();
 }
 
-function interpolationCard(v: VisionPanelData, source: GridTable, width: number, add: AddCard, redraw: () => void): () => void {
+function interpolationCard(v: VisionPanelData, key: string, source: GridTable, width: number, add: AddCard, redraw: () => void): () => void {
   const n = v.grid;
   const m = v.targetGrid;
-  const resized = interpolateGrid(source, m, m, 'size');
-  const fresh = v.table === 'sincos' ? sincos2dTable(source.dim, m, m, source.cls) : null;
+  const resized = memoized(`${key}:to${m}`, () => interpolateGrid(source, m, m, 'size'));
+  const fresh = key.startsWith('sincos') ? sincos2dTable(source.dim, m, m, source.cls) : null;
   const c = add('vision-interpolation', 'Grid interpolation (interpolate_pos_encoding)', `At ${v.targetImageSize} px the ${n}×${n} grid is resized to ${m}×${m} (${m * m + (v.hasCls ? 1 : 0)} positions) by torch's bicubic interpolation (A = −0.75, align_corners=False); the class-token row is kept as is. Similarity of the picked patch before and after${fresh ? ', and in the sin-cos table built for the new grid' : ''}.`);
   let hit: HitTest | null = null;
   const canvas = pickCanvas('Similarity of the picked patch before and after interpolation', () => hit, n, redraw);
   c.body.replaceChildren(canvas);
   c.setCanvas(() => canvas);
-  const facts = interpolationFacts(v, source, resized);
+  const facts = memoized(`${key}:facts${m}`, () => interpolationFacts(v, source, resized));
   return () => {
     const p = picked!;
     const q = { r: toTarget(p.r, n, m), c: toTarget(p.c, n, m) };
@@ -171,6 +193,6 @@ function stencilCard(v: VisionPanelData, width: number, add: AddCard, redraw: ()
     const q = { r: toTarget(p.r, n, m), c: toTarget(p.c, n, m) };
     hit = drawStencil(canvas, n, m, 'size', q, width);
     const w = (i: number): string => taps[i]!.map((t) => `${t.index}: ${t.weight.toFixed(3)}`).join(', ');
-    c.note.textContent = `New patch (${q.r}, ${q.c}) reads rows {${w(q.r)}} × columns {${w(q.c)}}.${noTable ? ' This config has no weights to draw; open the model\'s .safetensors to see its learned table.' : ''}`;
+    c.note.textContent = `New patch (${q.r}, ${q.c}) reads rows {${w(q.r)}} × columns {${w(q.c)}}.${noTable ? ' No learned table loaded: with the model\'s weights (model.safetensors beside this config, or the .safetensors itself) the similarity of the trained grid and its interpolation show here too.' : ''}`;
   };
 }

@@ -41,15 +41,25 @@ export function patchSimilarity(t: GridTable, row: number, col: number): Float32
 /** Every patch against every patch: [n × n], row p is patchSimilarity of patch p. Cost n²·D/2. */
 export function gridSimilarity(t: GridTable): Float32Array {
   const n = t.gridH * t.gridW;
+  const d = t.dim;
+  const off = t.cls ? d : 0;
+  // Unit rows once (float64), then plain dot products: the n² loop is the whole cost.
   const nrm = norms(t);
+  const unit = new Float64Array(n * d);
+  for (let p = 0; p < n; p++) {
+    const k = nrm[p]! > 0 ? 1 / nrm[p]! : 0;
+    for (let c = 0; c < d; c++) unit[p * d + c] = t.data[off + p * d + c]! * k;
+  }
   const out = new Float32Array(n * n);
   for (let p = 0; p < n; p++) {
     out[p * n + p] = nrm[p]! > 0 ? 1 : 0;
+    const a = p * d;
     for (let q = p + 1; q < n; q++) {
-      const d = nrm[p]! * nrm[q]!;
-      const v = d > 0 ? dot(t, p, q) / d : 0;
-      out[p * n + q] = v;
-      out[q * n + p] = v;
+      const b = q * d;
+      let s = 0;
+      for (let c = 0; c < d; c++) s += unit[a + c]! * unit[b + c]!;
+      out[p * n + q] = s;
+      out[q * n + p] = s;
     }
   }
   return out;
