@@ -1,6 +1,7 @@
 // Messages between the extension host and the side panel's webview. One union per direction; requests
 // carry an id and every reply is either {ok:true,value} or {ok:false,error}, so a host-side failure never
 // leaves the webview waiting. Both sides import this file: it must stay free of `vscode` and the DOM.
+import type { LearnedTableData } from './core/formats/learnedPayload';
 
 /** Scaling methods the panel can compare; `current` is the config as written. */
 export const PANEL_METHODS = ['current', 'linear', 'dynamic', 'yarn', 'llama3'] as const;
@@ -52,6 +53,8 @@ export interface PanelData {
   vision?: VisionPanelData | null;
   /** M-RoPE (Qwen2-VL and later): which frequency pairs rotate with which position axis. */
   mrope?: MropePanelData | null;
+  /** A learned position table from safetensors weights (the opened file, or the weights beside a config). */
+  learned?: LearnedPanelData | null;
 }
 
 export interface VisionPanelData {
@@ -100,9 +103,24 @@ export interface ExportParams {
   data: string;
 }
 
+export interface LearnedPanelData {
+  /** The weights file it comes from (`model.safetensors`, a shard, or the opened file's name). */
+  source: string;
+  /** The sampled rows (validated with parseLearnedTable on receipt); null until read: a config's weights are read on request. */
+  table: LearnedTableData | null;
+  /** Why no table can be shown (none in the weights, unsupported dtype, unreadable), else null. */
+  problem: string | null;
+}
+
+/** Reads the learned table of the followed config's weights; later analyze replies carry it. */
+export interface LearnedParams {
+  layer: string | null;
+}
+
 export interface RequestMap {
   analyze: { params: AnalyzeParams; result: PanelData };
   export: { params: ExportParams; result: { saved: boolean } };
+  learned: { params: LearnedParams; result: { loaded: boolean; problem: string | null } };
 }
 export type RequestMethod = keyof RequestMap;
 
@@ -178,6 +196,7 @@ function parseParams(method: RequestMethod, p: unknown): string | null {
     if (!Array.isArray(m) || m.length > PANEL_METHODS.length || !m.every((x) => (PANEL_METHODS as readonly unknown[]).includes(x))) return 'methods must be a list of known methods';
     return null;
   }
+  if (method === 'learned') return p['layer'] === null || (typeof p['layer'] === 'string' && p['layer'].length <= 500) ? null : 'layer must be a short string or null';
   if (typeof p['fileName'] !== 'string' || !/^[\w.-]{1,100}$/.test(p['fileName'])) return 'fileName must be a plain file name';
   if (p['kind'] !== 'png' && p['kind'] !== 'csv') return 'kind must be png or csv';
   if (typeof p['data'] !== 'string' || p['data'].length > 50_000_000) return 'data must be a string under 50 MB';
@@ -193,7 +212,7 @@ export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
     case 'request': {
       const { id, method, params } = raw;
       if (!(typeof id === 'number' && Number.isSafeInteger(id) && id >= 0)) return { ok: false, error: 'request id must be a non-negative integer' };
-      if (method !== 'analyze' && method !== 'export') return { ok: false, error: `unknown request method ${JSON.stringify(method)}` };
+      if (method !== 'analyze' && method !== 'export' && method !== 'learned') return { ok: false, error: `unknown request method ${JSON.stringify(method)}` };
       const bad = parseParams(method, params);
       if (bad) return { ok: false, error: `${method}: ${bad}` };
       return { ok: true, value: { type: 'request', id, method, params } as RequestMessage };

@@ -9,6 +9,7 @@ import { card, invalidateTheme, unmountPlot, type Card } from './charts/kit';
 import { relativeChart } from './charts/relative';
 import { coverageChart, wavelengthChart } from './charts/rope';
 import { drawVision } from './charts/vision';
+import { drawLearned, learnedGrid } from './charts/learned';
 import { drawSimilarityCard, drawTableCard } from './charts/windowTables';
 import { mergeReports, scoreChart, type ComputeReport } from './charts/score';
 import { OrtRunner, type RunOutcome } from './compute/ortRunner';
@@ -167,11 +168,14 @@ async function draw(d: PanelData, gen: number, t0: number): Promise<void> {
   }
   outcomes.push(...(await drawTables(d, gen, width)));
   if (gen !== generation) return;
+  outcomes.push(...(await drawLearned(d, { width, add, runner: getRunner, stale: () => gen !== generation, rerender: () => void render() })));
+  if (gen !== generation) return;
+  lap('learned');
   if (d.alibi || d.t5) {
     const rel = add('relative', d.alibi ? 'ALiBi bias per head' : 'T5 relative-position buckets', d.alibi ? 'Bias −mₕ·|d| added to the logit (tokens of distance d); slopes mₕ per head.' : 'Bucket index per relative position (tokens).');
     keep(rel, relativeChart(rel, d, width));
   }
-  drawVision(d, width, add, keep);
+  drawVision(d, width, add, keep, learnedGrid(d));
   // Cards of the previous render that this one did not draw, and old messages, go; fresh elements stay.
   for (const [id] of cards) if (!used.has(id)) dropCard(id);
   for (const n of before) if (n.isConnected && ![...cards.values()].some((c) => c.card.root === n)) n.remove();

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { buildCsp, makeNonce } from '../../src/extension/csp';
 import { panelData } from '../../src/extension/panelData';
 import { panelHtml } from '../../src/extension/panelHtml';
-import { parseWebviewMessage, type BackendSetting, type ExportParams, type HostMessage, type PanelData, type RenderedMessage } from '../../src/protocol';
+import { parseWebviewMessage, type BackendSetting, type ExportParams, type HostMessage, type PanelData, type RenderedMessage, type RequestMethod } from '../../src/protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.map': 'application/json' };
@@ -68,7 +68,10 @@ export interface FakeHost {
  * Installs acquireVsCodeApi in the page and answers its messages as the extension does (same validator,
  * same panelData), with `text` as the followed document. Also records CSP violations into `csp`.
  */
-export async function installHost(page: Page, text: string, name: string, backend: BackendSetting, initialState: unknown, csp: string[], themeKind: 'dark' | 'light' = 'dark'): Promise<FakeHost> {
+/** Host answers that replace the default ones (panelData of `text`, a recorded export), as the extension's `panel.ts` may add. */
+export type Answers = Partial<Record<RequestMethod, (params: unknown) => unknown>>;
+
+export async function installHost(page: Page, text: string, name: string, backend: BackendSetting, initialState: unknown, csp: string[], themeKind: 'dark' | 'light' = 'dark', answers: Answers = {}): Promise<FakeHost> {
   const waiters: ((m: RenderedMessage) => void)[] = [];
   const host: FakeHost = {
     rendered: [], exports: [], rejected: [], logs: [], lastData: null,
@@ -97,7 +100,9 @@ export async function installHost(page: Page, text: string, name: string, backen
     }
     try {
       let value: unknown;
-      if (m.method === 'analyze') value = host.lastData = panelData(text, doc, m.params as Parameters<typeof panelData>[2]);
+      const own = answers[m.method];
+      if (m.method === 'analyze') value = host.lastData = (own ? await own(m.params) : panelData(text, doc, m.params as Parameters<typeof panelData>[2])) as PanelData;
+      else if (own) value = await own(m.params);
       else {
         host.exports.push(m.params as ExportParams);
         value = { saved: true };

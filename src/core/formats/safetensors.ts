@@ -203,7 +203,8 @@ export async function readPositionTable(
 
 const scratch = new DataView(new ArrayBuffer(4));
 
-function toFloat32(raw: Uint8Array, dtype: string, count: number): Float32Array {
+/** `count` little-endian F32, F16 or BF16 values as float32. */
+export function toFloat32(raw: Uint8Array, dtype: string, count: number): Float32Array {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Float32Array(count);
   if (dtype === 'F32') for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
