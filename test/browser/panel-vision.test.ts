@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/browser.mjs';
-import { inkOf, installHost, startServer, type FakeHost, type PanelServer } from './harness';
+import { applyTheme, inkOf, installHost, startServer, type FakeHost, type PanelServer } from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHARED = path.resolve(ROOT, '..', 'shared', 'corpus', 'configs');
@@ -125,6 +125,12 @@ test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil dr
     await next;
     assert.match((await s.page.locator('#vision-interpolation').textContent()) ?? '', /resized to 32×32 \(1025 positions\)/);
     await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    // A theme switch redraws the cards in the new colours (from the memoised tables).
+    const light = s.host.nextRendered();
+    await applyTheme(s.page, 'light');
+    await light;
+    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-mae-light.png'), fullPage: true });
     assertClean(s);
   } finally {
     await s.close();

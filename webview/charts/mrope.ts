@@ -27,7 +27,7 @@ function ranges(axes: readonly MropeAxis[], axis: MropeAxis): string {
   const idx = axes.flatMap((a, i) => (a === axis ? [i] : []));
   if (idx.length === 0) return 'none';
   const contiguous = idx[idx.length - 1]! - idx[0]! === idx.length - 1;
-  return contiguous ? `${idx[0]}–${idx[idx.length - 1]}` : `${idx.length} pairs, every third from ${idx[0]}`;
+  return contiguous ? `${idx[0]}–${idx[idx.length - 1]}` : `${idx.length} pairs (${idx.slice(0, 3).join(', ')}, …, ${idx[idx.length - 1]})`;
 }
 
 export function drawMrope(d: PanelData, width: number, add: AddCard, keep: (c: Card, p: uPlot | null) => void): void {
