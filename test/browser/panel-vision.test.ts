@@ -166,3 +166,16 @@ test('Qwen2-VL: M-RoPE sections and the example image draw beside the RoPE chart
     await s.close();
   }
 });
+
+test('Qwen3-VL (interleaved): every axis gets fast and slow pairs', { timeout: 120_000 }, async () => {
+  const s = await open(config(null, 'qwen3_vl_interleaved.json'));
+  try {
+    await assertDrawn(s, ['mrope-sections', 'mrope-image']);
+    assert.match(await note(s, 'mrope-sections'), /t: 24 pairs \(0, 3, 6, …, 63\); h: 20 pairs \(1, 4, 7, …, 58\); w: 20 pairs \(2, 5, 8, …, 59\)/);
+    assert.match(await note(s, 'mrope-image'), /961 image tokens/);
+    for (const id of ['mrope-sections', 'mrope-image']) await s.page.locator(`#${id}`).screenshot({ path: path.join(RESULTS, `panel-${id}-interleaved.png`) });
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});

@@ -67,7 +67,7 @@ export function drawMrope(d: PanelData, width: number, add: AddCard, keep: (c: C
     return `${a} ${best && best.v > 0 ? `${fmt(best.v)} rad (pair ${best.i})` : '0 rad'}`;
   });
   const still = (['h', 'w'] as const).map((a) => `${sweep.filter((v, i) => axes[i] === a && v < STILL_RAD).length} of ${axes.filter((b) => b === a).length} ${a} pairs`);
-  img.note.textContent = `${tokens} image tokens (${ex.grid.h}×${ex.grid.w} after the 2×2 merge) after a ${s0}-token prompt: t id ${s0} for all of them, h ids ${s0}…${s0 + ex.grid.h - 1}, w ids ${s0}…${s0 + ex.grid.w - 1}; the next text token gets id ${ex.nextText}, not ${s0 + tokens}. Largest angle across the image: ${maxAngle.join(', ')}. Turning less than ${STILL_RAD} rad (blind to the image's layout on that axis): ${still.join(', ')}.`;
+  img.note.textContent = `${tokens} image tokens (${ex.grid.h}×${ex.grid.w} after the spatial merge) after a ${s0}-token prompt: t id ${s0} for all of them, h ids ${s0}…${s0 + ex.grid.h - 1}, w ids ${s0}…${s0 + ex.grid.w - 1}; the next text token gets id ${ex.nextText}, not ${s0 + tokens}. Largest angle across the image: ${maxAngle.join(', ')}. Turning less than ${STILL_RAD} rad (blind to the image's layout on that axis): ${still.join(', ')}.`;
   img.setData(['pair', 'axis_0t_1h_2w', 'image_sweep_rad'], [x, axes.map((a) => MROPE_AXES.indexOf(a)), sweep]);
   keep(img, plot(img.body, { width, xLabel: 'frequency pair i', yLabel: 'angle across the image (rad, log)', yLog: true, series: pointSeries(), data: [x, ...MROPE_AXES.map((a) => axisSeries(axes, sweep, a))] as uPlot.AlignedData, lines: [{ axis: 'y', value: TWO_PI, label: 'one full turn (2π)' }, { axis: 'y', value: STILL_RAD, label: `${STILL_RAD} rad` }] }));
 }
