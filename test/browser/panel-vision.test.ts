@@ -95,6 +95,8 @@ test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil dr
   const s = await open(config(null, 'vit_mae_base.json'));
   try {
     await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    const first = s.host.rendered[0]!;
+    console.log(`MAE first render ${first.ms.toFixed(0)} ms (phases ${JSON.stringify(first.phases, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))})`);
     assert.match(await note(s, 'vision-similarity'), /Picked patch \(4, 4\)/);
     assert.match(await note(s, 'vision-interpolation'), /RMS error [\d.e-]+, worst/);
     // The stencil's 1-D taps: 24 new indices, four weights summing to 1 each.
@@ -122,7 +124,8 @@ test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil dr
     await field.fill('1025');
     const next = s.host.nextRendered();
     await field.press('Enter');
-    await next;
+    const r = await next;
+    console.log(`MAE target change to 32×32: ${r.ms.toFixed(0)} ms (phases ${JSON.stringify(r.phases, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))})`);
     assert.match((await s.page.locator('#vision-interpolation').textContent()) ?? '', /resized to 32×32 \(1025 positions\)/);
     await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
     // A theme switch redraws the cards in the new colours (from the memoised tables).
