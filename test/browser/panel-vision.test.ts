@@ -4,12 +4,17 @@
 // Run: flock /tmp/pelens-chromium.lock node --import tsx --test test/browser/panel-vision.test.ts
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/browser.mjs';
-import { applyTheme, inkOf, installHost, startServer, type FakeHost, type PanelServer } from './harness';
+import { panelData } from '../../src/extension/panelData';
+import { LearnedTables } from '../../src/extension/panelLearned';
+import type { AnalyzeParams, LearnedParams } from '../../src/protocol';
+import { buildSafetensors, f32Bytes } from '../unit/helpers/binaryWriters';
+import { applyTheme, inkOf, installHost, startServer, type Answers, type FakeHost, type PanelServer } from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHARED = path.resolve(ROOT, '..', 'shared', 'corpus', 'configs');
@@ -23,6 +28,7 @@ function config(shared: string | null, fixture: string): { name: string; text: s
 
 let server: PanelServer;
 let browser: Browser;
+const dir = mkdtempSync(path.join(tmpdir(), 'pelens-vision-browser-'));
 
 before(() => {
   const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
@@ -37,6 +43,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 interface Session {
@@ -47,7 +54,7 @@ interface Session {
   close(): Promise<void>;
 }
 
-async function open(cfg: { name: string; text: string }): Promise<Session> {
+async function open(cfg: { name: string; text: string }, answers: Answers = {}): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: 520, height: 1600 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const csp: string[] = [];
@@ -58,7 +65,7 @@ async function open(cfg: { name: string; text: string }): Promise<Session> {
   });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route('**/*', (route) => (route.request().url().startsWith(`${server.origin}/`) || /^(data|blob):/.test(route.request().url()) ? route.continue() : route.abort()));
-  const host = await installHost(page, cfg.text, cfg.name, 'wasm', { methods: ['current'], target: null, layer: null, seqLen: null, zoom: 0 }, csp);
+  const host = await installHost(page, cfg.text, cfg.name, 'wasm', { methods: ['current'], target: null, layer: null, seqLen: null, zoom: 0 }, csp, 'dark', answers);
   const rendered = host.nextRendered();
   await page.goto(`${server.origin}/`);
   await rendered;
@@ -177,6 +184,55 @@ test('Qwen3-VL (interleaved): every axis gets fast and slow pairs', { timeout: 1
     assert.match(await note(s, 'mrope-sections'), /t: 24 pairs \(0, 3, 6, …, 63\); h: 20 pairs \(1, 4, 7, …, 58\); w: 20 pairs \(2, 5, 8, …, 59\)/);
     assert.match(await note(s, 'mrope-image'), /961 image tokens/);
     for (const id of ['mrope-sections', 'mrope-image']) await s.page.locator(`#${id}`).screenshot({ path: path.join(RESULTS, `panel-${id}-interleaved.png`) });
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});
+
+/** A ViT-like learned grid [1, 1 + 14², 768]: smooth 2D waves per dimension with random phases, plus noise. */
+function vitLikeTable(n: number, dim: number): number[] {
+  let seed = 99;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const waves = Array.from({ length: dim }, () => ({ fx: 0.5 * rand(), fy: 0.5 * rand(), phase: 2 * Math.PI * rand(), amp: 0.02 + 0.05 * rand() }));
+  const out = Array.from({ length: dim }, () => 0.02 * (rand() - 0.5)); // the class-token row
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) for (const w of waves) out.push(w.amp * Math.sin(w.fx * x + w.fy * y + w.phase) + 0.005 * (rand() - 0.5));
+  return out;
+}
+
+test('ViT with its weights: similarity of the learned grid and its interpolation, from the file', { timeout: 120_000 }, async () => {
+  const folder = path.join(dir, 'vit');
+  mkdirSync(folder);
+  const cfgText = readFileSync(path.join(FIXTURES, 'vit_patch16.json'), 'utf8');
+  writeFileSync(path.join(folder, 'config.json'), cfgText);
+  const values = vitLikeTable(14, 768);
+  writeFileSync(path.join(folder, 'model.safetensors'), buildSafetensors([{ name: 'vit.embeddings.position_embeddings', dtype: 'F32', shape: [1, 197, 768], data: f32Bytes(values) }]));
+  const tables = new LearnedTables();
+  const cfg = path.join(folder, 'config.json');
+  const s = await open({ name: 'config.json', text: cfgText }, {
+    analyze: async (p) => {
+      const d = panelData(cfgText, { name: 'config.json', version: 1 }, p as AnalyzeParams);
+      await tables.attach(cfg, d);
+      return d;
+    },
+    learned: (p) => tables.load(cfg, (p as LearnedParams).layer),
+  });
+  try {
+    assert.equal(await s.page.locator('#vision-similarity').count(), 0, 'no similarity before the weights are read');
+    const next = s.host.nextRendered();
+    await s.page.locator('#learned-table vscode-button[data-control^="Read"]').click();
+    await next;
+    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    assert.match((await s.page.locator('#vision-similarity').textContent()) ?? '', /learned weights, D = 768/);
+    // The picked patch's similarities, against float64 cosines of the rows written to the file.
+    const sims = await csv(s, 'vision-similarity');
+    const row = (p: number): number[] => values.slice((1 + p) * 768, (2 + p) * 768).map((v) => Math.fround(v));
+    const cos = (a: number[], b: number[]): number => a.reduce((t, v, i) => t + v * b[i]!, 0) / Math.hypot(...a) / Math.hypot(...b);
+    const picked = 4 * 14 + 4;
+    const worst = Math.max(...sims.map((r, q) => Math.abs(r[3]! - cos(row(picked), row(q)))));
+    assert.ok(worst < 1e-5, `similarity error ${worst}`);
+    assert.doesNotMatch(await note(s, 'vision-interpolation'), /RMS error/, 'no sin-cos comparison for learned weights');
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-vit-learned.png'), fullPage: true });
     assertClean(s);
   } finally {
     await s.close();
