@@ -260,12 +260,14 @@ export function plot(container: HTMLElement, o: PlotSpec): uPlot {
   // Log axes get grid lines and labels at decades only; uPlot's default draws every 1–9 multiple.
   const decades = (_u: uPlot, splits: number[]): (number | null)[] => splits.map((v) => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? v : null));
   const axis = (label: string, log = false): uPlot.Axis => ({ label, ...(log ? { filter: decades } : {}), stroke: t.fg, font: `11px sans-serif`, labelFont: `11px sans-serif`, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 }, values: (_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))) });
+  // The y axis grows with its widest tick label (uPlot's fixed 50 px lets "0.0001" run into the title).
+  const yAxis: uPlot.Axis = { ...axis(o.yLabel, o.yLog), size: (u, values) => tickSpace(u, values) };
   const next: Mounted = { u: null as unknown as uPlot, signature, lines: o.lines ?? [] };
   const opts: uPlot.Options = {
     width: o.width,
     height: Math.max(180, Math.round(o.width * 0.55)),
     scales: { x: { time: false, ...(o.xLog ? { distr: 3 } : {}) }, y: { ...(o.yLog ? { distr: 3 } : {}), ...(o.yRange ? { range: o.yRange } : {}) } },
-    axes: [axis(o.xLabel, o.xLog), axis(o.yLabel, o.yLog)],
+    axes: [axis(o.xLabel, o.xLog), yAxis],
     series: [{ label: o.xLabel }, ...o.series],
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
@@ -275,6 +277,16 @@ export function plot(container: HTMLElement, o: PlotSpec): uPlot {
   next.u = new uPlot(opts, o.data, container);
   mounted.set(container, next);
   return next.u;
+}
+
+/** CSS pixels for the tick labels plus the tick and gap, at the axis font. */
+function tickSpace(u: uPlot, values: string[] | null): number {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+  const widest = Math.max(0, ...(values ?? []).map((v) => ctx.measureText(v).width)) / devicePixelRatio;
+  ctx.restore();
+  return Math.max(40, Math.ceil(widest) + 16);
 }
 
 /** Destroys the plot mounted in `container`, if any. */

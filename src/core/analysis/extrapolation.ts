@@ -61,8 +61,16 @@ export function extrapolate(spec: EncodingSpec, target: number): Extrapolation |
   const within = T <= L0;
   const base = { target: T, trainedContext: L0 };
   switch (spec.kind) {
+    case 'patch_grid': {
+      // An image grid does not grow past its table: a larger image gets a resized grid (transformers'
+      // interpolate_pos_encoding=True), or the model refuses the image size. Nothing is indexed past the end.
+      const g = spec.patchGrid!;
+      const side = Math.floor(Math.sqrt(Math.max(0, T - (g.hasClsToken ? 1 : 0))));
+      return { ...base, verdict: within ? 'within' : 'beyond', effectiveContext: L0, summary: within
+        ? `Within the ${g.gridSize}×${g.gridSize} patch grid (${L0} positions).`
+        : `The table holds a ${g.gridSize}×${g.gridSize} patch grid (${g.imageSize} px images, ${g.patchSize} px patches). ${T} positions means about a ${side}×${side} grid: pass interpolate_pos_encoding=True to resize the table bicubically (the model was not trained on the resized grid), without it ViT-style models reject any image that is not ${g.imageSize} px.` };
+    }
     case 'learned':
-    case 'patch_grid':
       return { ...base, verdict: within ? 'within' : 'beyond', effectiveContext: L0, summary: within ? `Within the ${L0}-position table.` : `The learned table has ${L0} positions: position ${L0} and later have no embedding (index error or a silently clipped position).` };
     case 'alibi':
       return { ...base, verdict: within ? 'within' : 'beyond', effectiveContext: null, summary: within ? `Within the trained ${L0} tokens.` : `ALiBi has no hard limit: the bias keeps growing linearly past the trained ${L0} tokens. Press et al. report stable perplexity to about 2× the trained length; expect attention to fade to the most recent tokens beyond that.` };
