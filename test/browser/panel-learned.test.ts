@@ -169,3 +169,37 @@ test('a config.json beside model.safetensors: the table is read only when the us
     await s.close();
   }
 });
+
+test('a ViT config beside its weights: the read table feeds the patch-grid cards too', { timeout: 120_000 }, async () => {
+  const folder = path.join(dir, 'vit');
+  mkdirSync(folder);
+  const config = JSON.stringify({ model_type: 'vit', image_size: 224, patch_size: 16, hidden_size: 32, num_attention_heads: 4, num_hidden_layers: 1 });
+  writeFileSync(path.join(folder, 'config.json'), config);
+  // 1 class token + 14×14 patches, each patch a smooth function of its row and column (as trained ViT tables are).
+  const grid: number[] = Array.from({ length: 32 }, (_, k) => Math.cos(k));
+  for (let r = 0; r < 14; r++) for (let c = 0; c < 14; c++) for (let k = 0; k < 32; k++) grid.push(Math.sin(((k < 16 ? r : c) + 1) * (1 + (k % 16)) / 9));
+  writeFileSync(path.join(folder, 'model.safetensors'), buildSafetensors([{ name: 'vit.embeddings.position_embeddings', dtype: 'F32', shape: [1, 197, 32], data: f32Bytes(grid) }]));
+  const tables = new LearnedTables();
+  const cfg = path.join(folder, 'config.json');
+  const s = await open('config.json', {
+    analyze: async (p) => {
+      const d = panelData(config, { name: 'config.json', version: 1 }, p as AnalyzeParams);
+      await tables.attach(cfg, d);
+      return d;
+    },
+    learned: (p) => tables.load(cfg, (p as LearnedParams).layer),
+  });
+  try {
+    assert.equal(s.host.lastData!.kind, 'patch_grid');
+    const next = s.host.nextRendered();
+    await s.page.locator('#learned-table vscode-button[data-control^="Read"]').click();
+    await next;
+    assert.equal(s.host.lastData!.learned?.table?.kind, 'vit');
+    await assertInk(s, ['learned-table', 'learned-similarity', 'vision-similarity']);
+    assert.match((await s.page.locator('#vision-similarity').textContent()) ?? '', /learned weights/); // not the sin-cos stand-in
+    await s.page.screenshot({ path: path.join(RESULTS, 'panel-learned-vit.png'), fullPage: true });
+    assertClean(s);
+  } finally {
+    await s.close();
+  }
+});
