@@ -38,6 +38,10 @@ export function controls(state: PanelState, data: PanelData | null, change: (s: 
       change({ ...state, methods });
     }, skipped.has(m) ? { title: skipped.get(m)! } : {}),
   );
+  // Methods and the dynamic/longrope sequence length mean something only for RoPE: other kinds get the
+  // target (and the layer) alone, not five checkboxes each saying "no RoPE frequencies".
+  const rope = !data || data.original !== null;
+  if (!rope) return el('div', { className: 'controls' }, el('div', { className: 'row' }, target), layers.length > 1 ? layer : el('span'));
   const why = [...skipped].map(([m, r]) => el('li', { text: `${METHOD_LABELS[m]}: ${r}` }));
   return el('div', { className: 'controls' },
     el('div', { className: 'row' }, target, seq),

@@ -99,7 +99,7 @@ function cardFor(id: string, title: string, description: string): Card {
 
 /** Rebuilds the controls only when their shape changed; otherwise shows the resolved target in place. */
 function updateControls(d: PanelData): void {
-  const key = JSON.stringify([d.layers, d.layer, d.skipped, state.methods, state.seqLen]);
+  const key = JSON.stringify([d.layers, d.layer, d.skipped, d.original !== null, state.methods, state.seqLen]);
   if (key === controlsKey && controlBox.firstChild) {
     const field = controlBox.querySelector<HTMLElement & { value: string }>('[data-control="Target length"]');
     if (field && field.value !== String(d.target)) field.value = String(d.target);
