@@ -59,7 +59,9 @@ export function readHeadDims(r: ScopeReader, modelType: string | null = null): {
     const classDefault = !hiddenHit || !headsHit ? ` (${!hiddenHit ? 'hidden_size' : 'num_attention_heads'}: ${modelType} class default)` : '';
     r.source('headDim', null, 'head_dim', `${hiddenHit?.key ?? 'hidden_size'} / ${headsHit?.key ?? 'num_attention_heads'}${classDefault}`);
     if (hidden % heads !== 0) {
-      r.warn(hiddenHit?.node ?? null, 'dims.indivisible', `${hiddenHit?.key} (${hidden}) is not divisible by ${headsHit?.key} (${heads}); the head size is taken as ${quotient}. Set \`head_dim\` explicitly.`);
+      // Either side may be the class default (no key in the file): name the key it would be.
+      const named = (hit: typeof hiddenHit, fallbackKey: string, v: number): string => (hit ? `${hit.key} (${v})` : `${fallbackKey} (${v}, the ${modelType} class default)`);
+      r.warn(hiddenHit?.node ?? headsHit?.node ?? null, 'dims.indivisible', `${named(hiddenHit, 'hidden_size', hidden)} is not divisible by ${named(headsHit, 'num_attention_heads', heads)}; the head size is taken as ${quotient}. Set \`head_dim\` explicitly.`);
     }
     return { headDim: quotient, hidden, heads };
   }

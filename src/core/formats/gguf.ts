@@ -61,6 +61,10 @@ export interface GgufLimits {
   /** Arrays up to this many items are kept whole; longer ones keep only `arrayItemsKept`. */
   arrayMaterialiseLimit: number;
   arrayItemsKept: number;
+  /** Array items kept over the whole header: nested arrays could otherwise materialise millions. */
+  maxItemsKept: number;
+  /** Findings of one code reported individually; the rest are counted in one more finding. */
+  maxFindingsPerCode: number;
 }
 
 export const DEFAULT_GGUF_LIMITS: GgufLimits = {
@@ -73,6 +77,8 @@ export const DEFAULT_GGUF_LIMITS: GgufLimits = {
   maxHeaderBytes: 256 * 1024 * 1024, // a 262k-token vocabulary with scores and merges is ~20 MB
   arrayMaterialiseLimit: 1024,
   arrayItemsKept: 16,
+  maxItemsKept: 65536,
+  maxFindingsPerCode: 10,
 };
 
 /** Reads the GGUF header: metadata and tensor table. Never throws; problems are findings. */
@@ -83,8 +89,11 @@ export async function readGgufHeader(src: ByteSource, limits: Partial<GgufLimits
     dataOffset: null, bytesWalked: 0, complete: false, findings: [],
   };
   const cur = new Cursor(src, lim.maxHeaderBytes);
+  // Thousands of duplicated or non-UTF-8 keys are one problem, not thousands of diagnostics.
+  const perCode = new Map<string, { severity: Severity; count: number }>();
   const note = (severity: Severity, code: string, message: string, key: string | null = null): void => {
-    out.findings.push({ severity, code, runtime: 'llama.cpp', message, key, range: null });
+    const seen = perCode.get(code) ?? perCode.set(code, { severity, count: 0 }).get(code)!;
+    if (++seen.count <= lim.maxFindingsPerCode) out.findings.push({ severity, code, runtime: 'llama.cpp', message, key, range: null });
   };
   const reader = new ValueReader(cur, lim, note);
   try {
@@ -134,6 +143,10 @@ export async function readGgufHeader(src: ByteSource, limits: Partial<GgufLimits
     if (e instanceof Stop) note('error', e.code, e.message, e.key);
     else note('error', 'gguf.read-failed', `Could not read the file: ${e instanceof Error ? e.message : String(e)}`);
   }
+  for (const [code, { severity, count }] of perCode) {
+    if (count > lim.maxFindingsPerCode)
+      out.findings.push({ severity, code, runtime: 'llama.cpp', message: `${count - lim.maxFindingsPerCode} more problems like the ones above (${code}) are not listed.`, key: null, range: null });
+  }
   out.bytesWalked = cur.pos;
   return out;
 }
@@ -143,7 +156,10 @@ type Note = (severity: Severity, code: string, message: string, key?: string | n
 /** Reads strings, values and tensor infos with the caps applied. */
 class ValueReader {
   private readonly badUtf8 = new Set<string>();
-  constructor(private readonly cur: Cursor, private readonly lim: GgufLimits, private readonly note: Note) {}
+  private itemsLeft: number;
+  constructor(private readonly cur: Cursor, private readonly lim: GgufLimits, private readonly note: Note) {
+    this.itemsLeft = lim.maxItemsKept;
+  }
 
   async string(what: string, key: string | null, maxLength: number, isKey = false): Promise<string> {
     const cur = this.cur;
@@ -183,34 +199,60 @@ class ValueReader {
       throw new Stop('gguf.array-too-deep', `Arrays in "${key}" nest deeper than ${this.lim.maxArrayDepth} levels; the header is corrupt.`, key);
     const elemType = await cur.u32(`the element type of ${key}`);
     const count = await cur.u64(`the length of ${key}`);
-    const minSize = elemType === GGUF_TYPE.STRING ? 8 : elemType === GGUF_TYPE.ARRAY ? 12 : FIXED_SIZE[elemType];
-    if (minSize === undefined) throw new Stop('gguf.bad-type', `Array "${key}" has unknown element type ${elemType}.`, key);
-    if (count * minSize > cur.remaining)
-      throw new Stop('gguf.array-count-too-large', `Array "${key}" claims ${count} items, more than the rest of the file can hold.`, key);
-    const complete = count <= this.lim.arrayMaterialiseLimit;
-    const keep = complete ? count : this.lim.arrayItemsKept;
+    this.checkCount(elemType, count, key);
+    const complete = count <= this.lim.arrayMaterialiseLimit && count <= this.itemsLeft;
+    const keep = complete ? count : Math.min(this.lim.arrayItemsKept, this.itemsLeft);
+    this.itemsLeft -= keep;
     const items: GgufValue[] = [];
     for (let i = 0; i < keep; i++) items.push(await this.value(elemType, depth, key));
-    const rest = count - keep;
-    if (rest > 0) {
-      const size = FIXED_SIZE[elemType];
-      if (size !== undefined) cur.skip(rest * size, `array ${key}`); // fixed-size items: no read at all
-      else if (elemType === GGUF_TYPE.STRING) await this.skipStrings(rest, key);
-      else for (let i = 0; i < rest; i++) await this.value(elemType, depth, key); // nested: walk, drop
-    }
+    if (count > keep) await this.skipItems(elemType, count - keep, depth, key);
     return { kind: 'array', elemType, count, items, complete };
   }
 
-  /** Walks string items by their lengths alone (the vocabulary of a 200k-token tokenizer). */
-  private async skipStrings(n: number, key: string): Promise<void> {
+  /** An array's element type must exist and its count fit in the rest of the file. */
+  private checkCount(elemType: number, count: number, key: string): void {
+    const minSize = elemType === GGUF_TYPE.STRING ? 8 : elemType === GGUF_TYPE.ARRAY ? 12 : FIXED_SIZE[elemType];
+    if (minSize === undefined) throw new Stop('gguf.bad-type', `Array "${key}" has unknown element type ${elemType}.`, key);
+    if (count * minSize > this.cur.remaining)
+      throw new Stop('gguf.array-count-too-large', `Array "${key}" claims ${count} items, more than the rest of the file can hold.`, key);
+  }
+
+  /**
+   * Walks `n` items of an array without keeping them: fixed-size runs are skipped unread, strings (a 200k-token
+   * vocabulary) and nested arrays are walked by their lengths. An explicit stack and synchronous reads of
+   * buffered bytes keep a corrupt header of millions of items to one pass over its bytes.
+   */
+  private async skipItems(elemType: number, n: number, depth: number, key: string): Promise<void> {
     const cur = this.cur;
-    for (let i = 0; i < n; i++) {
-      const len = await cur.u64(`a string in ${key}`);
-      if (len > cur.remaining)
-        throw new Stop('gguf.string-past-end', `A string in "${key}" (${len} bytes) runs past the end of the file at byte ${cur.pos}.`, key);
-      if (len > this.lim.maxStringLength)
-        throw new Stop('gguf.string-too-long', `A string in "${key}" is ${len} bytes, over the ${this.lim.maxStringLength}-byte limit.`, key);
-      cur.skip(len, key);
+    const stack = [{ type: elemType, left: n, depth }];
+    for (let top = stack[0]; top; top = stack[stack.length - 1]) {
+      const size = FIXED_SIZE[top.type];
+      if (top.left === 0 || size !== undefined) {
+        if (size !== undefined) cur.skip(top.left * size, `array ${key}`);
+        stack.pop();
+        continue;
+      }
+      if (top.type === GGUF_TYPE.STRING) {
+        for (; top.left > 0; top.left--) {
+          const len = cur.u64Now() ?? (await cur.u64(`a string in ${key}`));
+          if (len > cur.remaining)
+            throw new Stop('gguf.string-past-end', `A string in "${key}" (${len} bytes) runs past the end of the file at byte ${cur.pos}.`, key);
+          if (len > this.lim.maxStringLength)
+            throw new Stop('gguf.string-too-long', `A string in "${key}" is ${len} bytes, over the ${this.lim.maxStringLength}-byte limit.`, key);
+          cur.skip(len, key);
+        }
+        continue;
+      }
+      // An item that is itself an array: its header, checked as array() checks it, then its items.
+      top.left--;
+      if (top.depth + 1 > this.lim.maxArrayDepth)
+        throw new Stop('gguf.array-too-deep', `Arrays in "${key}" nest deeper than ${this.lim.maxArrayDepth} levels; the header is corrupt.`, key);
+      const type = cur.u32Now() ?? (await cur.u32(`the element type of ${key}`));
+      const count = cur.u64Now() ?? (await cur.u64(`the length of ${key}`));
+      this.checkCount(type, count, key);
+      const itemSize = FIXED_SIZE[type];
+      if (itemSize !== undefined) cur.skip(count * itemSize, `array ${key}`);
+      else stack.push({ type, left: count, depth: top.depth + 1 });
     }
   }
 
@@ -235,8 +277,9 @@ function placeData(out: GgufHeader, tableEnd: number, fileSize: number, note: No
   const declared = out.kv.get('general.alignment');
   let align = 32;
   if (declared !== undefined) {
-    if (typeof declared === 'number' && declared > 0 && (declared & (declared - 1)) === 0) align = declared;
-    else note('warning', 'gguf.bad-alignment', `general.alignment is ${String(declared)}, not a power of two; llama.cpp rejects the file. 32 is assumed here.`, 'general.alignment');
+    // The bit test alone passes Infinity, NaN and fractions (they coerce to 0): require a u32 power of two.
+    if (typeof declared === 'number' && Number.isInteger(declared) && declared > 0 && declared <= 2 ** 31 && (declared & (declared - 1)) === 0) align = declared;
+    else note('warning', 'gguf.bad-alignment', `general.alignment is ${shown(declared)}, not a power of two; llama.cpp rejects the file. 32 is assumed here.`, 'general.alignment');
   }
   const dataOffset = Math.ceil(tableEnd / align) * align;
   const outside: string[] = [];
@@ -248,6 +291,12 @@ function placeData(out: GgufHeader, tableEnd: number, fileSize: number, note: No
   if (outside.length)
     note('error', 'gguf.tensor-out-of-range', `${outside.length} tensor(s) lie outside the file (${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''}): the file is truncated or corrupt.`);
   return dataOffset;
+}
+
+/** A value as a message shows it: arrays by their length, strings quoted (String() of an array is "[object Object]"). */
+function shown(v: GgufValue): string {
+  if (typeof v === 'object') return `an array of ${v.count} items`;
+  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v);
 }
 
 function capitalise(s: string): string {

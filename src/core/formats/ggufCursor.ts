@@ -22,10 +22,15 @@ export class Cursor {
   private bufStart = 0;
   private view: DataView = new DataView(this.buf.buffer, 0, 0);
 
-  constructor(private readonly src: ByteSource, private readonly maxBytes: number) {}
+  /** The file's size, read once: it is asked for on every value of a walk. */
+  private readonly size: number;
+
+  constructor(private readonly src: ByteSource, private readonly maxBytes: number) {
+    this.size = src.size;
+  }
 
   get remaining(): number {
-    return this.src.size - this.pos;
+    return this.size - this.pos;
   }
 
   /** Ensures n bytes at pos are buffered; returns a promise only when a read is needed (the hot path is sync). */
@@ -37,7 +42,7 @@ export class Cursor {
 
   private async fill(n: number, what: string): Promise<void> {
     const start = this.pos;
-    const bytes = await this.src.read(start, Math.min(this.src.size - start, Math.max(n, CHUNK)));
+    const bytes = await this.src.read(start, Math.min(this.size - start, Math.max(n, CHUNK)));
     if (bytes.length < n) throw new Stop('gguf.truncated', `The file ends while reading ${what} at byte ${start}.`);
     this.buf = bytes;
     this.bufStart = start;
@@ -67,6 +72,29 @@ export class Cursor {
   async u64(what: string): Promise<number> {
     const p = this.ensure(8, what);
     if (p) await p;
+    return this.takeU64();
+  }
+
+  /**
+   * u32/u64 without awaiting when the bytes are already buffered (else null: then await u32/u64). Walking a
+   * corrupt header can mean millions of values; a promise per value made that take seconds.
+   */
+  u32Now(): number | null {
+    if (!this.buffered(4)) return null;
+    const v = this.view.getUint32(this.pos - this.bufStart, this.littleEndian);
+    this.pos += 4;
+    return v;
+  }
+
+  u64Now(): number | null {
+    return this.buffered(8) ? this.takeU64() : null;
+  }
+
+  private buffered(n: number): boolean {
+    return this.pos >= this.bufStart && this.pos + n <= this.bufStart + this.buf.length && this.pos + n <= this.maxBytes;
+  }
+
+  private takeU64(): number {
     const at = this.pos - this.bufStart;
     const a = this.view.getUint32(at, this.littleEndian);
     const b = this.view.getUint32(at + 4, this.littleEndian);

@@ -63,6 +63,16 @@ export function linearRamp(lo: number, hi: number, n: number): number[] {
 
 /** The scaled RoPE. Never throws: callers validate first, and odd values give NaN-free fallbacks. */
 export function computeRope(p: RopeParams, ctx: RopeContext): RopeResult {
+  const r = scaledRope(p, ctx);
+  const valid = r.invFreq.every((f) => Number.isFinite(f) && f >= 0);
+  if (valid && Number.isFinite(r.attentionFactor)) return r;
+  // Parameters the formulas cannot take (a factor ≤ 0, a beta ≤ 0, lengths below one token; validation reports
+  // each) would give NaN, infinite or negative frequencies to every chart and check: show unscaled RoPE instead.
+  const unscaled = (): number[] => (p.type === 'proportional' ? scaledRope({ ...p, factor: 1 }, ctx).invFreq : baseInvFreq(p.theta, p.rotaryDim));
+  return { invFreq: valid ? r.invFreq : unscaled(), attentionFactor: Number.isFinite(r.attentionFactor) ? r.attentionFactor : 1 };
+}
+
+function scaledRope(p: RopeParams, ctx: RopeContext): RopeResult {
   const profile = ctx.profile ?? 'v5';
   const dim = p.rotaryDim;
   const base = p.theta;
