@@ -109,7 +109,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const table: Record<string, (...args: never[]) => Promise<unknown>> = {
     'pelens.analyze': (uri?: unknown) => analyze(ctx, uri),
     'pelens.checkExtrapolation': (uri?: unknown, target?: unknown) => checkExtrapolation(ctx, uri, target),
-    'pelens.suggest': (uri?: unknown, target?: unknown, method?: unknown, index?: unknown) => suggestCommand(ctx, uri, target, method, index),
+    'pelens.suggest': (uri?: unknown, target?: unknown, method?: unknown, index?: unknown, version?: unknown) => suggestCommand(ctx, uri, target, method, index, version),
     'pelens.showPanel': (uri?: unknown) => showPanel(ctx, uri),
     'pelens.compare': (a?: unknown, b?: unknown) => compare(ctx, a, b),
   };

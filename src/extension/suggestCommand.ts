@@ -1,9 +1,10 @@
 // "Suggest context extension" / "Extend context to…": for a target length, every scaling method the
 // config can take, ranked by the core's suggest() (verdict, distortion, runtime flags), then the chosen
-// plan applied as one undoable edit.
+// plan applied as one undoable edit — only onto the text it was computed from: the prompts can stay open
+// for minutes, and a file reloaded from disk or edited meanwhile must not get a stale edit.
 import * as vscode from 'vscode';
 import { analyzeText, type EncodingAnalysis } from '../core/analyze';
-import { applyKeyEdits } from '../core/edit/jsonEdit';
+import { minimalReplace } from '../core/edit/jsonEdit';
 import { fmtInt, fmtNum } from '../core/report/text';
 import { isMethod, METHODS, type Method } from '../core/suggest/plan';
 import { suggest, type Suggestion } from '../core/suggest/suggest';
@@ -15,6 +16,8 @@ export interface SuggestResult {
   target: number;
   applied: boolean;
   text: string;
+  /** Why nothing was written, when the plan was applicable but the document had moved on. */
+  refused?: string;
 }
 
 function describe(c: Suggestion): { description: string; detail: string } {
@@ -40,10 +43,23 @@ async function pickEncoding(encodings: EncodingAnalysis[], index: unknown): Prom
   return pick?.i;
 }
 
-export async function suggestCommand(ctx: CommandContext, uriArg?: unknown, targetArg?: unknown, methodArg?: unknown, indexArg?: unknown): Promise<SuggestResult | undefined> {
+/** Refuses (with a message the user sees) to write into a document that is no longer the text read. */
+function refuse(doc: vscode.TextDocument, method: Method, target: number, why: string): SuggestResult {
+  const message = `Position Encoding Lens: ${vscode.workspace.asRelativePath(doc.uri)} ${why}; nothing was written. Run "Extend context" again on the current text.`;
+  void vscode.window.showWarningMessage(message);
+  return { method, target, applied: false, text: doc.getText(), refused: message };
+}
+
+/**
+ * `expectedVersion` is the document version a caller (the code action) computed `indexArg` for; the
+ * version read here is the one every later step (prompts, plan, edit) belongs to.
+ */
+export async function suggestCommand(ctx: CommandContext, uriArg?: unknown, targetArg?: unknown, methodArg?: unknown, indexArg?: unknown, expectedVersion?: unknown): Promise<SuggestResult | undefined> {
   const doc = await resolveConfig(ctx, uriArg);
   if (!doc) return undefined;
-  const a = ctx.docs.get(doc)?.analysis ?? analyzeText(doc.getText());
+  const version = doc.version;
+  const text = doc.getText();
+  const a = ctx.docs.get(doc)?.analysis ?? analyzeText(text);
   const index = await pickEncoding(a.encodings, indexArg);
   const e = index === undefined ? undefined : a.encodings[index];
   if (index === undefined || !e || e.spec.kind !== 'rope') {
@@ -53,8 +69,6 @@ export async function suggestCommand(ctx: CommandContext, uriArg?: unknown, targ
   const claimed = e.spec.maxContext ?? e.spec.trainedContext;
   const target = await askLength('Extend the context to how many tokens?', targetArg, claimed ? claimed * 4 : null);
   if (target === undefined) return undefined;
-  const version = doc.version;
-  const text = doc.getText();
   const list = suggest(text, target, undefined, index);
   let chosen: Suggestion | undefined;
   if (typeof methodArg === 'string') {
@@ -72,10 +86,13 @@ export async function suggestCommand(ctx: CommandContext, uriArg?: unknown, targ
     void vscode.window.showWarningMessage(`Position Encoding Lens: ${chosen.method} — ${chosen.reason ?? 'not applicable'}`);
     return { method: chosen.method, target, applied: false, text };
   }
-  if (doc.version !== version) throw new Error('the document changed while choosing; run the command again');
-  const replace = applyKeyEdits(text, chosen.plan.edits).replace;
+  if (typeof expectedVersion === 'number' && expectedVersion !== version) return refuse(doc, chosen.method, target, 'changed after the action was offered');
+  if (doc.version !== version) return refuse(doc, chosen.method, target, 'changed while the extension was being chosen');
+  const replace = minimalReplace(text, chosen.newText);
   if (!replace) return { method: chosen.method, target, applied: false, text };
-  const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, { title: chosen.method, replace }));
+  // applyEdit carries this version: VS Code itself refuses the edit if the text moved on in the meantime.
+  const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, replace));
   ctx.log.info(`extended ${doc.uri.toString()} to ${target} with ${chosen.method}: ${ok ? 'applied' : 'refused'}`);
-  return { method: chosen.method, target, applied: ok, text: doc.getText() };
+  if (!ok) return refuse(doc, chosen.method, target, 'could not take the edit (it changed while the edit was on its way, or it is read-only)');
+  return { method: chosen.method, target, applied: true, text: doc.getText() };
 }

@@ -2,11 +2,22 @@
 // forms files take in the wild (CRLF or LF, tab-indented, with a BOM, without a final newline, on one
 // line), plus mutations of the real configs that provoke each fixable finding.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { applyEdits, findNodeAtLocation, modify, parseTree, type Node } from 'jsonc-parser';
 import { BOM } from './editSpans';
 
-const ROOT = join(__dirname, '..', '..', '..');
+/** The repository root, found upwards (this file also runs bundled, from out/integration). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'test', 'fixtures', 'configs'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no repository above ${__dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
+const ROOT = repoRoot();
 const SHARED_CONFIGS = join(ROOT, '..', 'shared', 'corpus', 'configs');
 
 export interface EditCase {
