@@ -1,12 +1,19 @@
 // Findings as diagnostics on the exact key ranges: refreshed on open, debounced while typing, filtered by
-// the runtimes the user deploys to, cleared when the document closes.
+// the runtimes the user deploys to, cleared when the document closes. Only open documents are analysed
+// (a workspace of 1,000 configs costs nothing until one is opened), at most MAX_DIAGNOSTICS_PER_FILE
+// findings are shown per file, and a file over the size limit gets one line saying why it is skipped.
 import * as vscode from 'vscode';
 import type { Analysis } from '../core/analyze';
 import type { Finding, Runtime } from '../core/findings';
-import { type ConfigDocuments, SECTION } from './documents';
+import { type ConfigDocuments, type Oversize, SECTION } from './documents';
 
 export const DIAGNOSTIC_SOURCE = 'pelens';
 const DEBOUNCE_MS = 300;
+/** A real config has under 20 findings; a generated one with hundreds of unknown keys should not flood
+ * the Problems view or the marker service. The full list stays in the Analyze report. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+export const TOO_LARGE_CODE = 'file.too-large';
+export const TRUNCATED_CODE = 'file.findings-truncated';
 export const RUNTIMES: readonly Runtime[] = ['transformers', 'transformers-4', 'vllm', 'llama.cpp'];
 
 /** Codes that are not ours to show: the JSON language service already reports syntax errors, and a JSON
@@ -42,6 +49,42 @@ export function toDiagnostic(f: Finding, doc: vscode.TextDocument): vscode.Diagn
   return d;
 }
 
+const RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/** At most `max` findings, the most severe first (file order within a severity), and how many were left out. */
+export function limitFindings(findings: readonly Finding[], max = MAX_DIAGNOSTICS_PER_FILE): { shown: Finding[]; hidden: number } {
+  if (findings.length <= max) return { shown: [...findings], hidden: 0 };
+  const shown = [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]).slice(0, max);
+  return { shown, hidden: findings.length - max };
+}
+
+function fileNote(message: string, code: string): vscode.Diagnostic {
+  // The first character, not the first line: on a minified file that line is the whole file.
+  const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), message, vscode.DiagnosticSeverity.Information);
+  d.source = DIAGNOSTIC_SOURCE;
+  d.code = code;
+  return d;
+}
+
+/** Sizes as people read them: 3 KB, 47.7 MB (characters, counted in units of 1024). */
+const size = (chars: number): string => (chars < 1048576 ? `${Math.ceil(chars / 1024)} KB` : `${(chars / 1048576).toFixed(1)} MB`);
+
+export function tooLargeDiagnostic(o: Oversize): vscode.Diagnostic {
+  return fileNote(
+    `Not analysed: ${size(o.chars)} of text is over the ${size(o.limit)} limit (setting ${SECTION}.maxFileSizeKB), ` +
+    'so hovers, diagnostics and quick fixes are off for this file.',
+    TOO_LARGE_CODE,
+  );
+}
+
+export function truncatedDiagnostic(hidden: number): vscode.Diagnostic {
+  return fileNote(
+    `${hidden} more finding(s) not shown (at most ${MAX_DIAGNOSTICS_PER_FILE} per file, the most severe first): ` +
+    'run "Analyze Position Encoding" for the full report.',
+    TRUNCATED_CODE,
+  );
+}
+
 export class Diagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -50,8 +93,12 @@ export class Diagnostics implements vscode.Disposable {
   constructor(private readonly docs: ConfigDocuments, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      // Opened documents are analysed in their own task: a burst of opens (restored editors, a tool that
+      // opens many files) leaves room for hovers and other requests between the analyses.
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.runtimes`)) this.refreshAll();
@@ -61,26 +108,31 @@ export class Diagnostics implements vscode.Disposable {
     this.refreshAll();
   }
 
-  /** Recomputes after a quiet period, so a burst of keystrokes costs one analysis. */
-  schedule(doc: vscode.TextDocument): void {
+  /** Recomputes after a quiet period, so a burst of keystrokes costs one analysis: every change restarts
+   * the timer, and the analysis reads the version current when it fires (a stale one is never published). */
+  schedule(doc: vscode.TextDocument, delay = DEBOUNCE_MS): void {
     const key = doc.uri.toString();
     const prev = this.timers.get(key);
     if (prev !== undefined) clearTimeout(prev);
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
       if (!doc.isClosed) this.refresh(doc);
-    }, DEBOUNCE_MS));
+    }, delay));
   }
 
   refresh(doc: vscode.TextDocument): void {
     try {
       const entry = this.docs.get(doc);
       if (!entry) {
-        this.collection.delete(doc.uri);
+        const big = this.docs.oversize(doc);
+        if (big) this.collection.set(doc.uri, [tooLargeDiagnostic(big)]);
+        else this.collection.delete(doc.uri);
         return;
       }
-      const findings = visibleFindings(entry.analysis, selectedRuntimes());
-      this.collection.set(doc.uri, findings.map((f) => toDiagnostic(f, doc)));
+      const { shown, hidden } = limitFindings(visibleFindings(entry.analysis, selectedRuntimes()));
+      const ds = shown.map((f) => toDiagnostic(f, doc));
+      if (hidden > 0) ds.push(truncatedDiagnostic(hidden));
+      this.collection.set(doc.uri, ds);
     } catch (e) {
       // The engine never throws on user input; if it does, say so in the log instead of breaking the editor.
       this.log.error(`diagnostics failed for ${doc.uri.toString()}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

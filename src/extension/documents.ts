@@ -1,5 +1,8 @@
 // Which open documents are model configs, and their analysis cached per document version, so hovers,
 // diagnostics and code actions on the same version share one parse (hovers must answer in a few ms).
+// Documents over the size limit are never analysed (one parse of a 50 MB JSON takes about a minute and
+// gigabytes of heap), and in an untrusted workspace the settings that choose what gets analysed come
+// from the user alone (package.json lists them under restrictedConfigurations).
 import * as vscode from 'vscode';
 import { analyzeText, type Analysis } from '../core/analyze';
 import { analyzeYamlText } from '../core/analyzeFile';
@@ -12,6 +15,36 @@ const EXCLUDED_NAMES = new Set(['generation_config.json']);
 /** Training recipes have no telling name; the rope keys in them are what makes a YAML file ours. */
 const TRAINING_YAML = /^\s*(rope_scaling|rope_theta)\s*:/m;
 
+/**
+ * Default of `maxFileSizeKB` (package.json has the same). Real config.json files are 1-100 KB; the largest
+ * carry label maps of tens of thousands of classes, about 1 MB. At 2 MB one analysis costs 0.6-1.1 s on a
+ * 2-core machine (scripts/bench/scale.ts), paid once per typing pause; much beyond, the editor would stall.
+ */
+export const DEFAULT_MAX_FILE_KB = 2048;
+
+/** Settings a workspace must not choose for itself while untrusted (restrictedConfigurations). */
+export const RESTRICTED_SETTINGS = ['extraGlobs', 'maxFileSizeKB'] as const;
+
+/** A document that would be analysed by its name but is over the size limit (sizes in characters). */
+export interface Oversize {
+  chars: number;
+  limit: number;
+}
+
+/** Length of the text without copying it: offsetAt works on the document's line index. */
+export function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
+}
+
+/** A restricted setting: in an untrusted workspace only the user's value or the default counts. VS Code
+ * filters these values itself; reading them this way keeps that true whatever the host does. */
+function restrictedSetting(key: (typeof RESTRICTED_SETTINGS)[number]): unknown {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  if (vscode.workspace.isTrusted) return cfg.get<unknown>(key);
+  const i = cfg.inspect<unknown>(key);
+  return i?.globalValue ?? i?.defaultValue;
+}
+
 export interface CachedAnalysis {
   version: number;
   analysis: Analysis;
@@ -23,8 +56,11 @@ export class ConfigDocuments implements vscode.Disposable {
   private readonly cache = new Map<string, CachedAnalysis>();
   private readonly disposables: vscode.Disposable[] = [];
   private extraGlobs: string[] = [];
+  private maxChars = DEFAULT_MAX_FILE_KB * 1024;
+  /** Length per document version, so the size check costs one line-index lookup per version. */
+  private readonly lengths = new WeakMap<vscode.TextDocument, { version: number; chars: number }>();
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the set of matching documents may have changed (the extraGlobs setting). */
+  /** Fires when the set of matching documents may have changed (extraGlobs, the size limit, trust). */
   readonly onDidChangeSelection = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -32,7 +68,12 @@ export class ConfigDocuments implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration(`${SECTION}.extraGlobs`)) return;
+        if (!RESTRICTED_SETTINGS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) return;
+        this.readSettings();
+        this.changed.fire();
+      }),
+      // Granting trust lets the workspace's own values of the restricted settings apply.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.readSettings();
         this.changed.fire();
       }),
@@ -41,19 +82,46 @@ export class ConfigDocuments implements vscode.Disposable {
   }
 
   private readSettings(): void {
-    const globs = vscode.workspace.getConfiguration(SECTION).get<unknown>('extraGlobs');
+    const globs = restrictedSetting('extraGlobs');
     this.extraGlobs = Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string' && g.length > 0) : [];
+    const kb = restrictedSetting('maxFileSizeKB');
+    this.maxChars = (typeof kb === 'number' && Number.isFinite(kb) && kb > 0 ? kb : DEFAULT_MAX_FILE_KB) * 1024;
   }
 
-  /** True for documents whose name marks them as model configs (or that match a user glob). */
-  isModelConfig(doc: vscode.TextDocument): boolean {
-    if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-userdata') return false;
+  /** 'config' when the name marks the document as a model config (or a user glob matches), 'yaml' when
+   * only its content can tell (training recipes), null otherwise. */
+  private nameKind(doc: vscode.TextDocument): 'config' | 'yaml' | null {
+    if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-userdata') return null;
     const name = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
     // languages.match does VS Code's own glob matching, so user globs behave like files.exclude patterns.
-    if (this.extraGlobs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0)) return true;
-    if (EXCLUDED_NAMES.has(name)) return false;
-    if (doc.languageId === 'yaml') return TRAINING_YAML.test(doc.getText());
-    return BUILTIN_GLOBS.some((pattern) => vscode.languages.match({ pattern }, doc) > 0);
+    if (this.extraGlobs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0)) return 'config';
+    if (EXCLUDED_NAMES.has(name)) return null;
+    if (doc.languageId === 'yaml') return 'yaml';
+    return BUILTIN_GLOBS.some((pattern) => vscode.languages.match({ pattern }, doc) > 0) ? 'config' : null;
+  }
+
+  private length(doc: vscode.TextDocument): number {
+    const hit = this.lengths.get(doc);
+    if (hit && hit.version === doc.version) return hit.chars;
+    const chars = documentLength(doc);
+    this.lengths.set(doc, { version: doc.version, chars });
+    return chars;
+  }
+
+  /** True for documents whose name marks them as model configs (or that match a user glob), within the size limit. */
+  isModelConfig(doc: vscode.TextDocument): boolean {
+    const kind = this.nameKind(doc);
+    // The size check comes before any look at the text: a huge YAML file is not even searched for rope keys.
+    if (kind === null || this.length(doc) > this.maxChars) return false;
+    return kind === 'config' || TRAINING_YAML.test(doc.getText());
+  }
+
+  /** Set when the document's name marks it as a model config but it is too large to analyse. (A YAML file
+   * over the limit is not reported: only its content could tell whether it is a training recipe.) */
+  oversize(doc: vscode.TextDocument): Oversize | null {
+    if (this.nameKind(doc) !== 'config') return null;
+    const chars = this.length(doc);
+    return chars > this.maxChars ? { chars, limit: this.maxChars } : null;
   }
 
   /** The analysis of the document's current version (computed once per version), or null if not a config. */
