@@ -13,6 +13,7 @@ export interface CodeServer {
 export function makeStateDir(prefix?: string): string;
 export function ensureStateDirs(dir: string): string;
 export function installExtension(stateDir: string, vsix: string): void;
-export function startCodeServer(opts?: { testMode?: boolean; stateDir?: string; keepState?: boolean; echo?: boolean; timeoutMs?: number }): Promise<CodeServer>;
+export function writeUserSettings(stateDir: string, settings: Record<string, unknown>): void;
+export function startCodeServer(opts?: { testMode?: boolean; workspaceTrust?: boolean; stateDir?: string; keepState?: boolean; echo?: boolean; timeoutMs?: number }): Promise<CodeServer>;
 export function remoteUri(host: string, fsPath: string): string;
 export function workbenchUrl(server: { host: string }, folder: string, payload?: Array<[string, string]>): string;

@@ -8,11 +8,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { CODE_SERVER_ENTRY, NODE24, requireInstalled, waitFor } from './paths.mjs';
 
-/** Flags from testing-offline.md: no telemetry, update checks, trust prompt or welcome page. */
+/** Flags from testing-offline.md: no telemetry, update checks or welcome page. */
 const QUIET_FLAGS = [
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+  '--disable-telemetry', '--disable-update-check',
   '--disable-getting-started-override', '--ignore-last-opened', '--reconnection-grace-time', '5',
 ];
+
+/**
+ * User settings for a run with Workspace Trust on: a fresh user-data dir trusts no folder, so the workspace
+ * opens in Restricted Mode; no startup dialog (nobody would answer it) and no banner over the editor.
+ */
+const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
 
 /** Asks the OS for a free loopback port (tiny race until code-server binds it; acceptable for tests). */
 export function freePort() {
@@ -69,6 +79,13 @@ export function installExtension(stateDir, vsix) {
   if (r.status !== 0) throw new Error(`--install-extension failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
+/** Writes the user settings.json code-server reads from the state folder (replacing any earlier one). */
+export function writeUserSettings(stateDir, settings) {
+  const dir = path.join(stateDir, 'user-data', 'User');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
 /** Live servers, so the exit hook can kill whatever is still running even after a crash. */
 const live = new Set();
 let hooksInstalled = false;
@@ -99,8 +116,10 @@ function installExitHooks() {
 
 /**
  * Starts code-server and resolves once /healthz answers.
- * @param {{ testMode?: boolean, stateDir?: string, keepState?: boolean, echo?: boolean, timeoutMs?: number }} [opts]
+ * @param {{ testMode?: boolean, workspaceTrust?: boolean, stateDir?: string, keepState?: boolean, echo?: boolean, timeoutMs?: number }} [opts]
  *   testMode adds `--vscode-option enable-smoke-test-driver` (required for the extensionTestsPath payload).
+ *   workspaceTrust keeps Workspace Trust on (every folder opens untrusted, in Restricted Mode); otherwise
+ *   `--disable-workspace-trust` makes every folder trusted, as before.
  */
 export async function startCodeServer(opts = {}) {
   requireInstalled();
@@ -115,6 +134,8 @@ export async function startCodeServer(opts = {}) {
   const logStream = createWriteStream(logFile);
 
   const args = [CODE_SERVER_ENTRY, '--config', configFile, ...dirArgs(stateDir), ...QUIET_FLAGS];
+  if (opts.workspaceTrust) writeUserSettings(stateDir, TRUST_SETTINGS);
+  else args.push('--disable-workspace-trust');
   if (opts.testMode) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawn(NODE24, args, { env: isolatedEnv(stateDir), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;

@@ -1,15 +1,22 @@
 #!/usr/bin/env node
-// Runs test/integration/*.test.ts inside a real VS Code (code-server) offline: builds the extension and
-// the suite, starts code-server in smoke-test-driver mode, opens the workbench in headless Chromium with
-// the extensionDevelopmentPath/extensionTestsPath payload, relays mocha's output and exits with its code.
-// Usage: node scripts/harness/runIntegration.mjs [--no-build] [--extension DIR] [--grep RE] [--timeout S] [--verbose]
+// Runs the integration suites inside a real VS Code (code-server) offline: builds the extension and the
+// suites, starts code-server in smoke-test-driver mode, opens the workbench in headless Chromium with the
+// extensionDevelopmentPath/extensionTestsPath payload, relays mocha's output and exits with its code.
+// Two runs, each with its own server and throwaway workspace copy:
+//   trusted     test/integration/*.test.ts, Workspace Trust off, plus a generated folder of 1,000 configs;
+//   restricted  test/integration/*.restricted.ts, Workspace Trust on and the folder untrusted (Restricted
+//               Mode), with workspace settings an untrusted repository could carry.
+// The last line sums both runs: `N passed, N failed` (scripts/run-tests.mjs reads it).
+// Usage: node scripts/harness/runIntegration.mjs [--no-build] [--only trusted|restricted] [--extension DIR]
+//        [--grep RE] [--timeout S] [--verbose]
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { launchChromium } from './browser.mjs';
-import { buildIntegrationTests } from './buildTests.mjs';
+import { buildIntegrationTests, buildRestrictedTests } from './buildTests.mjs';
 import { remoteUri, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { writeRestrictedWorkspace, writeScaleConfigs } from './generatedWorkspaces.mjs';
 import { ROOT, run } from './paths.mjs';
 
 // Both printed by test/integration/index.ts: mocha's reporter lines, and the final counts.
@@ -17,9 +24,21 @@ const LOG_PREFIX = '[pelens-mocha] ';
 const SUMMARY_PREFIX = '[pelens-summary] ';
 const WORKBENCH_LOG = path.join(ROOT, 'test-results', 'integration-workbench.log');
 
+const RUNS = [
+  {
+    name: 'trusted',
+    build: buildIntegrationTests,
+    workspaceTrust: false,
+    // The scale suite opens one config of a workspace that has 1,000 (generated, not committed).
+    prepare: (ws) => writeScaleConfigs(path.join(ws, 'scale', 'configs')),
+  },
+  { name: 'restricted', build: buildRestrictedTests, workspaceTrust: true, prepare: writeRestrictedWorkspace },
+];
+
 const { values: opt } = parseArgs({
   options: {
     'no-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
     extension: { type: 'string', default: ROOT },
     workspace: { type: 'string', default: path.join(ROOT, 'test', 'fixtures', 'workspace') },
     grep: { type: 'string' },
@@ -29,47 +48,48 @@ const { values: opt } = parseArgs({
 });
 const extensionDir = path.resolve(opt.extension);
 const timeoutMs = Number(opt.timeout) * 1000;
-
-/** Plain last line CI parses; a harness failure counts as one failed test so it can never read as green. */
-function printSummary(result) {
-  const s = result.summary;
-  console.log('');
-  if (result.error) console.log(`integration: ${result.error}`);
-  if (result.code !== 0) console.log(`workbench/extension-host log: ${path.relative(process.cwd(), WORKBENCH_LOG)}`);
-  if (s) console.log(`${s.passed} passed, ${s.failed} failed${s.pending ? ` (${s.pending} pending)` : ''}`);
-  else console.log(`0 passed, 1 failed`);
-  console.log(`exit code ${result.code} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-}
-
 const t0 = Date.now();
 
-async function main() {
-  const result = { code: 1, summary: undefined, error: undefined };
-  let server, browser, workspace;
-  const cleanup = async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  };
+/** One run's counts line; a harness failure counts as one failed test so it can never read as green. */
+function countsOf(result) {
+  const s = result.summary;
+  return s ? { passed: s.passed, failed: s.failed, pending: s.pending ?? 0 } : { passed: 0, failed: 1, pending: 0 };
+}
+
+/** Plain last line CI parses (the per-run lines are indented so only the total matches). */
+function printSummary(results) {
+  console.log('');
+  let passed = 0;
+  let failed = 0;
+  for (const r of results) {
+    const c = countsOf(r);
+    passed += c.passed;
+    failed += c.failed;
+    if (r.error) console.log(`integration (${r.name}): ${r.error}`);
+    console.log(`  ${r.name}: ${c.passed} passed, ${c.failed} failed${c.pending ? ` (${c.pending} pending)` : ''}, exit code ${r.code}, ${(r.ms / 1000).toFixed(1)} s`);
+  }
+  const code = results.some((r) => r.code !== 0) || failed > 0 ? 1 : 0;
+  if (code !== 0) console.log(`workbench/extension-host log: ${path.relative(process.cwd(), WORKBENCH_LOG)}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`exit code ${code} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return code;
+}
+
+/** Starts a server for `spec`, runs its suite in `browser`, and always stops the server and removes the workspace. */
+async function runSuite(spec, testIndex, browser) {
+  const started = Date.now();
+  const result = { name: spec.name, code: 1, summary: undefined, error: undefined, ms: 0 };
+  let server, page, workspace;
   try {
-    if (!opt['no-build']) {
-      // The extension under test must be built; esbuild.js skips entry points that do not exist yet.
-      if (extensionDir === ROOT) run(process.execPath, ['esbuild.js']);
-    }
-    const testIndex = await buildIntegrationTests();
-    mkdirSync(path.dirname(WORKBENCH_LOG), { recursive: true });
-    writeFileSync(WORKBENCH_LOG, '');
-
     // A throwaway copy: tests may edit files without dirtying the fixtures.
-    workspace = mkdtempSync(path.join(os.tmpdir(), 'pelens-ws-'));
+    workspace = mkdtempSync(path.join(os.tmpdir(), `pelens-ws-${spec.name}-`));
     cpSync(opt.workspace, workspace, { recursive: true });
+    spec.prepare(workspace);
 
-    const tStart = Date.now();
-    server = await startCodeServer({ testMode: true, echo: opt.verbose });
-    console.log(`[integration] code-server on ${server.url} (pid ${server.pid}) ready in ${Date.now() - tStart} ms`);
+    server = await startCodeServer({ testMode: true, workspaceTrust: spec.workspaceTrust, echo: opt.verbose });
+    console.log(`[integration] ${spec.name}: code-server on ${server.url} (pid ${server.pid}) ready in ${Date.now() - started} ms`);
 
-    browser = await launchChromium();
-    const page = await browser.newPage();
+    page = await browser.newPage();
     const done = new Promise((resolve) => {
       // The workbench calls these in smoke-test mode: the extension host's console, then the exit code.
       void page.exposeFunction('codeAutomationLog', (type, args) => {
@@ -78,7 +98,7 @@ async function main() {
         else if (text.startsWith(LOG_PREFIX)) console.log(text.slice(LOG_PREFIX.length));
         else {
           // Everything else (workbench and extension-host noise, activation errors) goes to a file.
-          appendFileSync(WORKBENCH_LOG, `[${type}] ${text}\n`);
+          appendFileSync(WORKBENCH_LOG, `[${spec.name} ${type}] ${text}\n`);
           if (opt.verbose) console.error(`[workbench ${type}] ${text}`);
         }
       });
@@ -88,7 +108,9 @@ async function main() {
     page.on('console', (m) => opt.verbose && console.error(`[browser ${m.type()}] ${m.text()}`));
     const crashed = new Promise((_, reject) => page.on('crash', () => reject(new Error('the browser page crashed'))));
 
-    const env = opt.grep ? { PELENS_TEST_GREP: opt.grep } : {};
+    // The extension's log folder lives in the server's user-data dir; tests read it to see what the
+    // extension did (e.g. the binary view's header read), since the API does not expose it.
+    const env = { PELENS_LOGS_DIR: path.join(server.stateDir, 'user-data', 'logs'), ...(opt.grep ? { PELENS_TEST_GREP: opt.grep } : {}) };
     const url = workbenchUrl(server, workspace, [
       ['extensionDevelopmentPath', remoteUri(server.host, extensionDir)],
       ['extensionTestsPath', remoteUri(server.host, testIndex)],
@@ -115,12 +137,39 @@ async function main() {
     result.error = e instanceof Error ? e.message : String(e);
     if (server) console.error(`--- code-server log (tail) ---\n${server.logTail(30)}`);
   } finally {
-    // Never hang in cleanup: force the exit if closing the browser or server stalls.
-    setTimeout(() => process.exit(result.code || 1), 20_000).unref();
-    await cleanup();
+    await page?.close().catch(() => undefined);
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    result.ms = Date.now() - started;
   }
-  printSummary(result);
-  process.exit(result.code);
+  return result;
+}
+
+async function main() {
+  const specs = RUNS.filter((r) => !opt.only || r.name === opt.only);
+  if (specs.length === 0) throw new Error(`--only must be one of ${RUNS.map((r) => r.name).join(', ')}`);
+  const results = [];
+  let browser;
+  try {
+    // The extension under test must be built; esbuild.js skips entry points that do not exist yet.
+    if (!opt['no-build'] && extensionDir === ROOT) run(process.execPath, ['esbuild.js']);
+    const indexes = [];
+    for (const spec of specs) indexes.push(await spec.build());
+    mkdirSync(path.dirname(WORKBENCH_LOG), { recursive: true });
+    writeFileSync(WORKBENCH_LOG, '');
+    browser = await launchChromium();
+    for (const [i, spec] of specs.entries()) {
+      console.log(`\n[integration] run ${i + 1}/${specs.length}: ${spec.name}${spec.workspaceTrust ? ' (Workspace Trust on, folder untrusted)' : ''}`);
+      results.push(await runSuite(spec, indexes[i], browser));
+    }
+  } catch (e) {
+    results.push({ name: 'harness', code: 1, summary: undefined, error: e instanceof Error ? e.message : String(e), ms: 0 });
+  } finally {
+    // Never hang in cleanup: force the exit if closing the browser stalls.
+    setTimeout(() => process.exit(1), 20_000).unref();
+    await browser?.close().catch(() => undefined);
+  }
+  process.exit(printSummary(results));
 }
 
 main();
