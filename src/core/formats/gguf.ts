@@ -275,12 +275,9 @@ const ELEMENT_BYTES: Record<number, number> = { 0: 4, 1: 2, 30: 2 };
 /** Aligns the data section and checks every tensor starts (and, for plain types, ends) inside the file. */
 function placeData(out: GgufHeader, tableEnd: number, fileSize: number, note: Note): number {
   const declared = out.kv.get('general.alignment');
-  let align = 32;
-  if (declared !== undefined) {
-    // The bit test alone passes Infinity, NaN and fractions (they coerce to 0): require a u32 power of two.
-    if (typeof declared === 'number' && Number.isInteger(declared) && declared > 0 && declared <= 2 ** 31 && (declared & (declared - 1)) === 0) align = declared;
-    else note('warning', 'gguf.bad-alignment', `general.alignment is ${shown(declared)}, not a power of two; llama.cpp rejects the file. 32 is assumed here.`, 'general.alignment');
-  }
+  const align = validAlignment(declared) ?? 32;
+  if (declared !== undefined && align !== declared)
+    note('warning', 'gguf.bad-alignment', `general.alignment is ${shown(declared)}, not a power of two; llama.cpp rejects the file. 32 is assumed here.`, 'general.alignment');
   const dataOffset = Math.ceil(tableEnd / align) * align;
   const outside: string[] = [];
   for (const t of out.tensors) {
@@ -291,6 +288,11 @@ function placeData(out: GgufHeader, tableEnd: number, fileSize: number, note: No
   if (outside.length)
     note('error', 'gguf.tensor-out-of-range', `${outside.length} tensor(s) lie outside the file (${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''}): the file is truncated or corrupt.`);
   return dataOffset;
+}
+
+/** general.alignment when llama.cpp accepts it: a u32 power of two (the bit test alone passes Infinity, NaN, 0.5). */
+export function validAlignment(v: GgufValue | undefined): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 2 ** 31 && (v & (v - 1)) === 0 ? v : null;
 }
 
 /** A value as a message shows it: arrays by their length, strings quoted (String() of an array is "[object Object]"). */

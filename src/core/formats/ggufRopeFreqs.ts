@@ -5,7 +5,7 @@
 import type { Finding, Severity } from '../findings';
 import { baseInvFreq, llama3InvFreq } from '../rope/frequencies';
 import type { ByteSource } from './byteSource';
-import type { GgufHeader, GgufTensorInfo } from './gguf';
+import { validAlignment, type GgufHeader, type GgufTensorInfo } from './gguf';
 
 /** One factor per frequency pair; head dims in use are ≤ 1024, so this bounds the read to 256 KB. */
 const MAX_FACTORS = 65536;
@@ -67,8 +67,7 @@ export async function readRopeFreqs(src: ByteSource, header: GgufHeader, expecte
 }
 
 function alignmentOf(header: Pick<GgufHeader, 'kv'>): number {
-  const a = header.kv.get('general.alignment');
-  return typeof a === 'number' && a > 0 && (a & (a - 1)) === 0 ? a : 32;
+  return validAlignment(header.kv.get('general.alignment')) ?? 32;
 }
 
 export interface Llama3Match {

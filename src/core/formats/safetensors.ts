@@ -113,10 +113,14 @@ function readMetadata(entry: unknown, findings: Finding[]): Record<string, strin
     return null;
   }
   const out: Record<string, string> = {};
+  const bad: string[] = [];
   for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
     if (typeof v === 'string') out[k] = v;
-    else findings.push(finding('warning', 'safetensors.bad-metadata', `__metadata__.${k} is not a string; the safetensors library rejects such files.`, `__metadata__.${k}`));
+    else bad.push(k);
   }
+  // One finding however many: a header can hold a million of them.
+  if (bad.length)
+    findings.push(finding('warning', 'safetensors.bad-metadata', `${bad.length === 1 ? `__metadata__.${bad[0]} is` : `${bad.length} __metadata__ values are`} not a string (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}); the safetensors library rejects such files.`, `__metadata__.${bad[0]}`));
   return out;
 }
 
