@@ -4,6 +4,7 @@
 //   CLI     — `pelens check` on one config and on 100 configs, whole process, vs `node -e 0`
 //   kernels — ORT wasm vs float64 JS (kernels.ts)
 //   panel   — first render and update after a target change in headless Chromium (the browser test's figures)
+//   scale   — a config at the size limit, the 10 GB sparse GGUF header (scale.ts)
 //   activation — load the bundle and run activate() in a fresh process (activation.ts)
 //   package — .vsix size (packaged afresh, production build)
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { analyzeText } from '../../src/core/analyze';
 import { hoverAt } from '../../src/extension/hoverContent';
 import { benchActivation } from './activation';
 import { benchKernels } from './kernels';
+import { benchScale } from './scale';
 import { median, medianPerCall, type Result } from './measure';
 
 const ROOT = join(__dirname, '..', '..');
@@ -119,7 +121,7 @@ function vsix(): { results: Result[]; bundle: string; dir: string } {
 
 async function main(): Promise<void> {
   const list = configs();
-  const results = [...engine(list), ...hover(list), ...(await cli(list)), ...(skipKernels ? [] : await benchKernels()), ...(process.argv.includes('--no-panel') ? [] : panel())];
+  const results = [...engine(list), ...hover(list), ...(await cli(list)), ...(skipKernels ? [] : await benchKernels()), ...(process.argv.includes('--no-panel') ? [] : panel()), ...(await benchScale())];
   const packaged = vsix();
   try {
     results.push(...benchActivation(packaged.bundle), ...packaged.results);
