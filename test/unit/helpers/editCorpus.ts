@@ -103,6 +103,7 @@ export function provoked(c: EditCase): EditCase[] {
   if (at(root, [dictKey, 'original_max_position_embeddings'])) edit('no original_max', [dictKey, 'original_max_position_embeddings'], undefined);
   const max = at(root, ['max_position_embeddings']);
   if (max && typeof max.value === 'number' && at(root, [dictKey, 'factor'])) edit('max off by one', ['max_position_embeddings'], max.value + 1);
+  if (max && at(root, [dictKey, 'original_max_position_embeddings'])) edit('original = max', [dictKey, 'original_max_position_embeddings'], max.value);
   const rt = at(root, [dictKey, 'rope_type']);
   if (rt && !at(root, [dictKey, 'type'])) {
     const key = rt.parent!.children![0]!;
