@@ -37,8 +37,43 @@ function syntaxFinding(message: string, lines: LineIndex, offset: number, length
 
 const MAX_DEPTH = 64;
 
+/**
+ * A node whose line/character ranges are computed when first read. Most nodes of a big config (label maps,
+ * vocabularies) are never shown to the user; building two ranges for each up front was most of the parse
+ * time and garbage of a 1 MB config.
+ */
+class JsonNode implements SrcNode {
+  raw?: string;
+  children?: Map<string, SrcNode>;
+  items?: SrcNode[];
+  keyOffset?: number;
+  keyLength?: number;
+  private rangeMemo: SrcNode['range'] | undefined;
+  private keyRangeMemo: SrcNode['keyRange'] | undefined;
+  constructor(
+    readonly type: SrcNode['type'],
+    public value: unknown,
+    readonly path: JsonPath,
+    readonly offset: number,
+    readonly length: number,
+    private readonly lines: LineIndex,
+  ) {}
+  get range(): SrcNode['range'] {
+    return (this.rangeMemo ??= this.lines.range(this.offset, this.length));
+  }
+  set range(r: SrcNode['range']) {
+    this.rangeMemo = r;
+  }
+  get keyRange(): SrcNode['keyRange'] {
+    if (this.keyRangeMemo === undefined) this.keyRangeMemo = this.keyOffset === undefined ? null : this.lines.range(this.keyOffset, this.keyLength ?? 0);
+    return this.keyRangeMemo;
+  }
+  set keyRange(r: SrcNode['keyRange']) {
+    this.keyRangeMemo = r;
+  }
+}
+
 function convert(n: Node, path: JsonPath, lines: LineIndex, depth: number, text: string): SrcNode {
-  const base = { path, range: lines.range(n.offset, n.length), offset: n.offset, length: n.length, keyRange: null };
   if (n.type === 'object') {
     const children = new Map<string, SrcNode>();
     const value: Record<string, unknown> = {};
@@ -47,10 +82,8 @@ function convert(n: Node, path: JsonPath, lines: LineIndex, depth: number, text:
         const [k, v] = prop.children ?? [];
         if (!k || typeof k.value !== 'string') continue;
         const key = k.value;
-        const node: SrcNode = v
-          ? convert(v, [...path, key], lines, depth + 1, text)
-          : { type: 'null', value: null, path: [...path, key], range: lines.range(k.offset, k.length), offset: k.offset, length: k.length, keyRange: null };
-        node.keyRange = lines.range(k.offset, k.length);
+        const childPath = [...path, key];
+        const node = v ? convert(v, childPath, lines, depth + 1, text) : new JsonNode('null', null, childPath, k.offset, k.length, lines);
         node.keyOffset = k.offset;
         node.keyLength = k.length;
         children.delete(key); // a repeated key moves to its last position, as the value JSON.parse keeps
@@ -58,13 +91,18 @@ function convert(n: Node, path: JsonPath, lines: LineIndex, depth: number, text:
         value[key] = node.value;
       }
     }
-    return { ...base, type: 'object', value, children };
+    const node = new JsonNode('object', value, path, n.offset, n.length, lines);
+    node.children = children;
+    return node;
   }
   if (n.type === 'array') {
     const items = depth < MAX_DEPTH ? (n.children ?? []).map((c, i) => convert(c, [...path, i], lines, depth + 1, text)) : [];
-    return { ...base, type: 'array', value: items.map((i) => i.value), items };
+    const node = new JsonNode('array', items.map((i) => i.value), path, n.offset, n.length, lines);
+    node.items = items;
+    return node;
   }
   const type = n.type === 'string' || n.type === 'number' || n.type === 'boolean' || n.type === 'null' ? n.type : 'null';
-  if (type === 'number') return { ...base, type, value: n.value, raw: text.slice(n.offset, n.offset + n.length) };
-  return { ...base, type, value: n.value ?? null };
+  const node = new JsonNode(type, type === 'number' ? n.value : (n.value ?? null), path, n.offset, n.length, lines);
+  if (type === 'number') node.raw = text.slice(n.offset, n.offset + n.length);
+  return node;
 }
