@@ -120,3 +120,15 @@ describe('configs in the wild that lean on class defaults', () => {
     assert.ok(q.findings.some((x) => x.code === 'lens.remote-code-ntk'));
   });
 });
+
+describe('text from callers that keep the byte-order mark', () => {
+  it('reads a BOM as whitespace: same analysis, same ranges as without it', () => {
+    const text = '{\n  "model_type": "llama",\n  "rope_theta": 500000.0\n}\n';
+    const plain = analyzeText(text);
+    const bom = analyzeText(`\ufeff${text}`);
+    assert.deepEqual(bom.findings.filter((f) => f.code === 'syntax'), []);
+    assert.equal(bom.encodings[0]!.spec.rope!.theta, 500000);
+    assert.deepEqual(bom.encodings[0]!.spec.sources['theta']!.valueRange, { start: { line: 2, character: 16 }, end: { line: 2, character: 24 } });
+    assert.deepEqual(bom.encodings[0]!.spec.sources['theta']!.valueRange, plain.encodings[0]!.spec.sources['theta']!.valueRange);
+  });
+});

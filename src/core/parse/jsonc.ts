@@ -10,7 +10,9 @@ export interface ParsedDocument {
   findings: Finding[];
 }
 
-export function parseJsonc(text: string): ParsedDocument {
+export function parseJsonc(source: string): ParsedDocument {
+  // A byte-order mark is not JSON to jsonc-parser; read it as one space so every offset stays the same.
+  const text = source.charCodeAt(0) === 0xfeff ? ` ${source.slice(1)}` : source;
   const lines = new LineIndex(text);
   const errors: ParseError[] = [];
   let tree: Node | undefined;
