@@ -14,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   try {
     const docs = new ConfigDocuments(log);
-    const reports = new ReportView();
+    const reports = new ReportView(log);
     context.subscriptions.push(
       docs,
       reports,
