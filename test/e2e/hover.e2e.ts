@@ -1,14 +1,16 @@
-// E2E: the installed extension hovers a RoPE key in config.json and runs from the command palette.
+// E2E: the installed extension hovers a RoPE key in config.json, opens rendered reports from the command
+// palette, shows the side panel in both themes and the GGUF view.
 // Run: node --import tsx --test test/e2e/hover.e2e.ts   (after scripts/harness/install.mjs)
 // Add scenarios as further test() blocks; they share one code-server + browser via before/after.
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT } from '../../scripts/harness/paths.mjs';
 import { GgufBuilder } from '../unit/helpers/binaryWriters';
-import { startWorkbench, type Workbench } from './workbench';
+import type { FrameLocator } from 'playwright-core';
+import { frameWith, startWorkbench, type Workbench } from './workbench';
 
 let wb: Workbench;
 
@@ -61,21 +63,58 @@ test('hovering rope_theta in config.json shows the RoPE facts and a chart', { ti
   await wb.page.screenshot({ path: readme, clip: { x: x0, y: y0, width: Math.min(x1 - x0, 1000), height: Math.min(y1 - y0 + 8, 700) } });
 });
 
-test('a pelens command runs from the command palette', { timeout: 60_000 }, async (t) => {
-  const extDir = path.resolve(process.env['PELENS_E2E_EXTENSION'] ?? ROOT);
-  const pkg = JSON.parse(readFileSync(path.join(extDir, 'package.json'), 'utf8')) as {
-    contributes?: { commands?: Array<{ command: string; title: string; category?: string }> };
-  };
-  const cmd = pkg.contributes?.commands?.find((c) => c.command.startsWith('pelens.'));
-  if (!cmd) {
-    t.skip('package.json contributes no pelens. command yet');
-    return;
-  }
-  const title = cmd.category ? `${cmd.category}: ${cmd.title}` : cmd.title;
+/**
+ * The report a command opened, found by its heading, checked to be RENDERED: the Markdown preview's webview
+ * holds an <h1> and a <table>; a report shown as raw Markdown text (the preview failed) has neither.
+ */
+async function renderedReport(heading: RegExp): Promise<FrameLocator> {
+  const view = await frameWith(wb.page, 'h1', { hasText: heading }).catch(async (e: unknown) => {
+    console.log(`screenshot: ${await wb.screenshot('report-not-rendered')}`);
+    throw e;
+  });
+  await view.locator('table').first().waitFor({ state: 'visible' });
+  assert.equal(await wb.page.locator('.monaco-editor .view-line', { hasText: /^#\s/ }).count(), 0, 'no editor shows the raw Markdown');
+  return view;
+}
+
+test('Analyze from the command palette opens the report rendered in the Markdown preview', { timeout: 60_000 }, async () => {
   await wb.page.keyboard.press('Escape'); // dismiss the hover left by the previous scenario
-  await wb.runCommand(title);
-  await wb.screenshot('hover-03-command');
-  console.log(`ran "${title}"; notifications: ${JSON.stringify(await wb.notifications())}`);
+  await wb.runCommand('Position Encoding Lens: Analyze Position Encoding'); // config.json is the active editor
+  const view = await renderedReport(/^Position encoding: config\.json$/);
+  await wb.page.locator('.tab.active', { hasText: 'Preview Position encoding config.json.md' }).waitFor({ state: 'visible' });
+  const facts = await view.locator('table').first().innerText();
+  assert.match(facts, /theta \(base\)\s+10,000/);
+  // The charts are SVG data URIs the preview's CSP must allow: wait until one is decoded.
+  const img = view.locator('img[src^="data:image/svg+xml"]').first();
+  await img.waitFor({ state: 'visible' });
+  await wb.page.waitForFunction((el) => { const i = el as { complete?: boolean; naturalWidth?: number } | null; return !!i?.complete && (i.naturalWidth ?? 0) > 0; }, await img.elementHandle());
+  console.log(`screenshot: ${await wb.screenshot('report-preview')}`);
+  await wb.closeAllEditors();
+});
+
+test('Check Extrapolation and Compare open their reports rendered as well', { timeout: 90_000 }, async () => {
+  // Quick Open right after a preview had focus and sits in the recent list: the file itself must open.
+  await wb.openFile('config.json');
+  await wb.runCommand('Position Encoding Lens: Check Extrapolation to N Tokens…', { next: 'Check extrapolation to how many tokens?' });
+  await wb.page.keyboard.press('Control+A');
+  await wb.page.keyboard.type('16k');
+  await wb.page.keyboard.press('Enter');
+  const extrapolation = await renderedReport(/^Extrapolation to 16,384 tokens: config\.json$/);
+  assert.match(await extrapolation.locator('body').innerText(), /beyond/);
+  console.log(`screenshot: ${await wb.screenshot('report-extrapolation')}`);
+  await wb.closeAllEditors();
+
+  await wb.runCommand('Position Encoding Lens: Compare Two Configs…', { next: 'Pick two configs to compare' });
+  const picker = wb.page.locator('.quick-input-widget');
+  for (const label of ['config.json', 'llama3/config.json']) {
+    await picker.locator('.monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/\./g, '\\.')}$`) }) }).first().click();
+  }
+  await picker.locator('.quick-input-count', { hasText: '2' }).waitFor({ state: 'visible' });
+  await wb.page.keyboard.press('Enter');
+  const compare = await renderedReport(/^Compare: (config\.json ↔ llama3\/config\.json|llama3\/config\.json ↔ config\.json)$/);
+  assert.match(await compare.locator('table').first().innerText(), /theta \(base\)\s+(10,000\s+500,000|500,000\s+10,000)/);
+  console.log(`screenshot: ${await wb.screenshot('report-compare')}`);
+  await wb.closeAllEditors();
 });
 
 test('the side panel renders in VS Code, says which backend ran, follows a target change, in dark and light', { timeout: 120_000 }, async () => {
@@ -85,8 +124,7 @@ test('the side panel renders in VS Code, says which backend ran, follows a targe
     throw e;
   });
   await wb.runCommand('Position Encoding Lens: Show Encoding Preview');
-  // The webview view (the only webview so far): VS Code's outer frame, then the content frame.
-  const view = wb.page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+  const view = await frameWith(wb.page, '#backend-badge');
   const badge = view.locator('#backend-badge');
   await badge.filter({ hasText: /(WASM|WebGPU) · \d+ ms/ }).waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
     console.log(`screenshot: ${await wb.screenshot('panel-badge-failed')}`);
@@ -115,12 +153,12 @@ test('the side panel renders in VS Code, says which backend ran, follows a targe
 test('a GGUF file opens in the read-only position-facts view', { timeout: 60_000 }, async () => {
   await wb.page.keyboard.press('Escape');
   await wb.openFile('model.gguf', { custom: true });
-  // The custom editor's webview (created after the panel's): the outer frame, then the content frame.
-  const view = wb.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-  await view.locator('text=trained context').first().waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+  // The custom editor's webview, told from the panel's by its heading: the file's report rendered to HTML.
+  const view = await frameWith(wb.page, 'h1', { hasText: 'model.gguf' }).catch(async (e: unknown) => {
     console.log(`iframes: ${JSON.stringify(await wb.page.locator('iframe.webview').evaluateAll((els) => els.map((el) => (el as unknown as { src: string }).src.replace(/^.*?\?/, '').slice(0, 300))))}`);
     throw e;
   });
+  await view.locator('text=trained context').first().waitFor();
   const body = await view.locator('body').innerText();
   assert.match(body, /yarn × 4/);
   assert.match(body, /32,768/);
