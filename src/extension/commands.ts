@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { analyzeText, type Analysis } from '../core/analyze';
 import { selectedRuntimes } from './diagnostics';
 import { analysisReport, compareReport, extrapolationReport } from './markdown';
+import { oversizeText } from './documents';
 import { askLength, CONFIG_FILES, EXCLUDE, resolveConfig, type CommandContext } from './prompts';
 import { suggestCommand } from './suggestCommand';
 
@@ -16,6 +17,7 @@ export interface ReportResult {
 }
 
 function analysisOf(ctx: CommandContext, doc: vscode.TextDocument): Analysis {
+  ctx.docs.assertAnalysable(doc);
   return ctx.docs.get(doc)?.analysis ?? analyzeText(doc.getText());
 }
 
@@ -86,6 +88,10 @@ async function compare(ctx: CommandContext, a?: unknown, b?: unknown): Promise<R
   // workspace.fs reads files that are not open (and works in virtual workspaces).
   const [ta, tb] = await Promise.all(uris.map(async (u) => new TextDecoder().decode(await vscode.workspace.fs.readFile(u))));
   const [na, nb] = uris.map((u) => vscode.workspace.asRelativePath(u)) as [string, string];
+  [ta!, tb!].forEach((t, i) => {
+    const o = ctx.docs.overLimit(t.length);
+    if (o) throw new Error(`${[na, nb][i]} is not analysed: ${oversizeText(o)}.`);
+  });
   const md = compareReport(na, analyzeText(ta!), nb, analyzeText(tb!));
   const uri = await ctx.reports.show(`Compare ${na} ${nb}`, md);
   return { uri: uri.toString(), markdown: md };
@@ -98,8 +104,10 @@ function guarded<A extends unknown[], R>(ctx: CommandContext, id: string, body: 
       return await body(...args);
     } catch (e) {
       ctx.log.error(`${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      const choice = await vscode.window.showErrorMessage(`Position Encoding Lens: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
-      if (choice === 'Show Log') ctx.log.show();
+      // Not awaited: the command finishes now; the notification waits for the user on its own.
+      void vscode.window.showErrorMessage(`Position Encoding Lens: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') ctx.log.show();
+      });
       return undefined;
     }
   };

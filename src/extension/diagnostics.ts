@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Analysis } from '../core/analyze';
 import type { Finding, Runtime } from '../core/findings';
-import { type ConfigDocuments, type Oversize, SECTION } from './documents';
+import { type ConfigDocuments, type Oversize, oversizeText, SECTION } from './documents';
 
 export const DIAGNOSTIC_SOURCE = 'pelens';
 const DEBOUNCE_MS = 300;
@@ -66,12 +66,9 @@ function fileNote(message: string, code: string): vscode.Diagnostic {
   return d;
 }
 
-/** Sizes as people read them: 3 KB, 47.7 MB (characters, counted in units of 1024). */
-const size = (chars: number): string => (chars < 1048576 ? `${Math.ceil(chars / 1024)} KB` : `${(chars / 1048576).toFixed(1)} MB`);
-
 export function tooLargeDiagnostic(o: Oversize): vscode.Diagnostic {
   return fileNote(
-    `Not analysed: ${size(o.chars)} of text is over the ${size(o.limit)} limit (setting ${SECTION}.maxFileSizeKB), ` +
+    `Not analysed: ${oversizeText(o)}, ` +
     'so hovers, diagnostics and quick fixes are off for this file.',
     TOO_LARGE_CODE,
   );

@@ -26,6 +26,14 @@ export const DEFAULT_MAX_FILE_KB = 2048;
 export const RESTRICTED_SETTINGS = ['extraGlobs', 'maxFileSizeKB'] as const;
 
 /** A document that would be analysed by its name but is over the size limit (sizes in characters). */
+/** Sizes as people read them: 3 KB, 47.7 MB (characters, counted in units of 1024). */
+const size = (chars: number): string => (chars < 1048576 ? `${Math.ceil(chars / 1024)} KB` : `${(chars / 1048576).toFixed(1)} MB`);
+
+/** The one wording of "too large", for the diagnostic and the commands. */
+export function oversizeText(o: Oversize): string {
+  return `${size(o.chars)} of text is over the ${size(o.limit)} limit (setting positionEncodingLens.maxFileSizeKB)`;
+}
+
 export interface Oversize {
   chars: number;
   limit: number;
@@ -120,8 +128,19 @@ export class ConfigDocuments implements vscode.Disposable {
    * over the limit is not reported: only its content could tell whether it is a training recipe.) */
   oversize(doc: vscode.TextDocument): Oversize | null {
     if (this.nameKind(doc) !== 'config') return null;
-    const chars = this.length(doc);
+    return this.overLimit(this.length(doc));
+  }
+
+  /** For text that is not an open document (Compare reads files): null when within the limit. */
+  overLimit(chars: number): Oversize | null {
     return chars > this.maxChars ? { chars, limit: this.maxChars } : null;
+  }
+
+  /** Throws the size message for a command asked to analyse an oversized document (the editor features
+   *  are already off for it; a command would stall the extension host for as long as the analysis takes). */
+  assertAnalysable(doc: vscode.TextDocument): void {
+    const o = this.overLimit(this.length(doc));
+    if (o) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} is not analysed: ${oversizeText(o)}.`);
   }
 
   /** The analysis of the document's current version (computed once per version), or null if not a config. */

@@ -58,6 +58,7 @@ export async function suggestCommand(ctx: CommandContext, uriArg?: unknown, targ
   const doc = await resolveConfig(ctx, uriArg);
   if (!doc) return undefined;
   const version = doc.version;
+  ctx.docs.assertAnalysable(doc);
   const text = doc.getText();
   const a = ctx.docs.get(doc)?.analysis ?? analyzeText(text);
   const index = await pickEncoding(a.encodings, indexArg);

@@ -167,6 +167,11 @@ suite('scale: large and many files', () => {
     const onBig = await bounded('hover on the 50 MB config', hover(file, bigPos));
     assert.ok(!hoverText(onBig.value).includes(OUR_HOVER));
     const during = await probe('with the 50 MB config open');
+    // The palette commands refuse it with the size message instead of analysing it on the extension host.
+    for (const cmd of ['pelens.analyze', 'pelens.checkExtrapolation', 'pelens.suggest']) {
+      const r = await bounded(`${cmd} on the 50 MB config`, Promise.resolve(vscode.commands.executeCommand(cmd, file.toString(), 65536, 'yarn')));
+      assert.equal(r.value, undefined, `${cmd} produced nothing`);
+    }
 
     // Typing into it: each edit is a new version; 300 KB more text shows in the note once it is refreshed.
     const end = big.value.positionAt(text.length - 4);
