@@ -54,8 +54,10 @@ test('hovering rope_theta in config.json shows the RoPE facts and a chart', { ti
   await wb.page.waitForFunction((el) => { const i = el as { complete?: boolean; naturalWidth?: number } | null; return !!i?.complete && (i.naturalWidth ?? 0) > 0; }, await img.elementHandle());
   const shot = await wb.screenshot('hover-02-rope_theta');
   console.log(`screenshot: ${shot}`);
-  // The README picture: the editor and the hover only (union of both boxes), kept in the repository.
-  const readme = path.join(ROOT, 'media', 'screenshots', 'hover.png');
+  // The README picture: the editor and the hover only (union of both boxes). Written to test-results/, and
+  // into media/screenshots/ (kept in the repository) only when PELENS_UPDATE_SCREENSHOTS=1: a test run
+  // must not leave the working tree changed.
+  const readme = process.env['PELENS_UPDATE_SCREENSHOTS'] === '1' ? path.join(ROOT, 'media', 'screenshots', 'hover.png') : path.join(ROOT, 'test-results', 'hover-readme.png');
   mkdirSync(path.dirname(readme), { recursive: true });
   const boxes = await Promise.all(['.editor-group-container', '.monaco-hover:not(.hidden)'].map((s) => wb.page.locator(s).first().boundingBox()));
   const [x0, y0] = [Math.min(...boxes.map((b) => b?.x ?? Infinity)), Math.min(...boxes.map((b) => b?.y ?? Infinity))];
