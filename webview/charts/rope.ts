@@ -23,8 +23,10 @@ export function wavelengthChart(c: Card, d: PanelData, width: number): uPlot | n
     { label: 'original', stroke: t.muted, width: 1.5, dash: [4, 3] },
     ...d.series.map((s, i) => ({ label: s.label, stroke: t.series[i % t.series.length]!, width: 1.5 })),
   ];
-  const lines: { axis: 'y'; value: number; label: string }[] = [{ axis: 'y', value: d.target, label: `target ${d.target}` }];
-  if (d.trainedContext) lines.push({ axis: 'y', value: d.trainedContext, label: `trained ${d.trainedContext}` });
+  // One line (and one label) when the target is the trained length, not two labels drawn over each other.
+  const lines: { axis: 'y'; value: number; label: string }[] = d.trainedContext === d.target
+    ? [{ axis: 'y', value: d.target, label: `trained = target ${d.target}` }]
+    : [{ axis: 'y', value: d.target, label: `target ${d.target}` }, ...(d.trainedContext ? [{ axis: 'y' as const, value: d.trainedContext, label: `trained ${d.trainedContext}` }] : [])];
   c.setData(['pair', 'original_tokens', ...d.series.map((s) => `${s.method}_tokens`)], [x, ...ys.map((y) => y.map((v) => v ?? Infinity))]);
   return plot(c.body, { width, xLabel: 'dimension pair i', yLabel: 'wavelength (tokens, log)', yLog: true, series, data: [x, ...ys] as uPlot.AlignedData, lines });
 }
