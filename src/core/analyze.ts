@@ -46,7 +46,11 @@ export function analyzeTree(root: SrcNode | null, lines: LineIndex = new LineInd
   const model = extractModel(root);
   const keep = (f: Finding): boolean => !opts.runtimes || f.runtime === 'lens' || opts.runtimes.includes(f.runtime);
   const encodings = model.encodings.map((spec) => analyzeEncoding(root, spec, opts, keep));
-  return { root, lines, encodings, findings: sortFindings([...syntax, ...model.findings]) };
+  // An empty (or comment-only) file has no tree and no syntax error; it is still no model config.
+  const empty: Finding[] = root === null && syntax.length === 0
+    ? [{ severity: 'error', code: 'file.no-model-keys', runtime: 'lens', message: 'The file is empty: there is no model config to analyse.', key: null, range: null }]
+    : [];
+  return { root, lines, encodings, findings: sortFindings([...syntax, ...model.findings, ...empty]) };
 }
 
 function analyzeEncoding(root: SrcNode | null, spec: EncodingSpec, opts: AnalyzeOptions, keep: (f: Finding) => boolean): EncodingAnalysis {

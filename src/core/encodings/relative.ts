@@ -14,10 +14,12 @@ function powerOfTwoSlopes(n: number, maxBias: number): number[] {
 export function alibiSlopes(numHeads: number, maxBias = 8): number[] {
   const n = Math.floor(numHeads);
   if (!(n > 0) || n > 65536) return [];
+  // A bias that is not a positive finite number (NaN, −1e308) would make NaN or infinite slopes: use the default.
+  const bias = Number.isFinite(maxBias) && maxBias > 0 ? maxBias : 8;
   const k = Math.pow(2, Math.floor(Math.log2(n)));
-  const slopes = powerOfTwoSlopes(k, maxBias);
+  const slopes = powerOfTwoSlopes(k, bias);
   if (k === n) return slopes;
-  const extra = powerOfTwoSlopes(2 * k, maxBias).filter((_, i) => i % 2 === 0).slice(0, n - k);
+  const extra = powerOfTwoSlopes(2 * k, bias).filter((_, i) => i % 2 === 0).slice(0, n - k);
   return slopes.concat(extra);
 }
 
@@ -44,7 +46,9 @@ export function t5Bucket(relativePosition: number, numBuckets = 32, maxDistance 
   const maxExact = Math.floor(buckets / 2);
   if (n < maxExact) return ret + n;
   const large = maxExact + Math.floor((Math.log(n / maxExact) / Math.log(maxDistance / maxExact)) * (buckets - maxExact));
-  return ret + Math.min(large, buckets - 1);
+  // With max_distance ≤ max_exact the log ratio is negative, infinite or NaN: transformers then indexes outside
+  // its bucket table and fails (extraction reports it); such offsets are placed in the last bucket here.
+  return ret + (large >= maxExact ? Math.min(large, buckets - 1) : Math.max(0, buckets - 1));
 }
 
 /** Smallest offset from which every larger offset shares one bucket (T5 sees no difference beyond it). */

@@ -89,6 +89,14 @@ function extractScope(node: SrcNode, scope: string): EncodingSpec[] {
       const md = r.number(r.get('relative_attention_max_distance'), { positive: true }) ?? 128;
       r.source('numBuckets', r.get('relative_attention_num_buckets'), 'relative_attention_num_buckets', 'T5Config default 32');
       r.source('maxDistance', r.get('relative_attention_max_distance'), 'relative_attention_max_distance', 'T5Config default 128');
+      // Offsets up to max_exact (num_buckets/4 in the encoder, /2 in the decoder) get one bucket each; the log-spaced
+      // buckets after them need max_distance beyond that, else transformers computes out-of-range bucket indices.
+      const [encoderExact, decoderExact] = [Math.floor(nb / 4), Math.floor(nb / 2)];
+      if (md <= decoderExact) {
+        r.warn(r.get('relative_attention_max_distance') ?? r.get('relative_attention_num_buckets'), 't5.max-distance-too-small',
+          `relative_attention_max_distance (${md}) must exceed the exact-offset range of ${nb} buckets (${encoderExact} in the encoder, ${decoderExact} in the decoder): beyond it transformers' log-spaced buckets run backwards or divide by zero, giving bucket indices outside the table (an index error at runtime)${md > encoderExact ? ' in the decoder' : ''}.`,
+          md <= encoderExact ? 'error' : 'warning');
+      }
       return [{ ...base(), trainedContext: L, t5: { numBuckets: nb, maxDistance: md, bidirectional: true } }];
     }
     case 'learned':

@@ -179,7 +179,8 @@ function buildLayer(r: ScopeReader, ls: LayerSource, modelType: string | null, h
   let p: number;
   if (rotaryDimKey !== null && type !== 'proportional') {
     rotaryDim = rotaryDimKey;
-    p = hd > 0 ? rotaryDimKey / hd : 1;
+    // A head_dim of 1e-320 (warned as not a whole number) would make the ratio infinite.
+    p = hd > 0 && Number.isFinite(rotaryDimKey / hd) ? rotaryDimKey / hd : 1;
     src('rotaryDim', r.get('rotary_dim'), 'rotary_dim');
   } else {
     p = prf !== null && prf > 0 && prf <= 1 ? prf : 1;

@@ -29,6 +29,9 @@ export function parseYaml(text: string): ParsedDocument {
   for (const e of doc.errors) report('error', 'syntax', `YAML syntax: ${firstLine(e.message)}`, e.pos[0], Math.max(0, e.pos[1] - e.pos[0]));
   for (const w of doc.warnings) report('warning', 'yaml.warning', `YAML: ${firstLine(w.message)}`, w.pos[0], Math.max(0, w.pos[1] - w.pos[0]));
   const state = { nodes: 0, truncated: false };
+  // Alias.resolve walks the whole document; an alias used inside an expanded alias is resolved again each
+  // time, so an alias bomb cost seconds before the node cap stopped it. One walk per alias node.
+  const targets = new Map<YamlNode, YamlNode | undefined>();
   const root = doc.contents ? convert(doc.contents as YamlNode, [], 0) : null;
   if (state.truncated) report('warning', 'yaml.too-large', `The document has more than ${MAX_NODES} values (or nests deeper than ${MAX_DEPTH}); the rest is ignored.`, 0, 0);
   return { root, lines, findings };
@@ -41,7 +44,7 @@ export function parseYaml(text: string): ParsedDocument {
       return { ...base, type: 'null', value: null };
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.has(node) ? targets.get(node) : targets.set(node, node.resolve(doc) as YamlNode | undefined).get(node);
       if (!target) return { ...base, type: 'null', value: null };
       // The values live at the anchor; the alias's own position is where this key uses them.
       return { ...convert(target, path, depth + 1), range: base.range, offset: start, length: end - start };
@@ -50,6 +53,7 @@ export function parseYaml(text: string): ParsedDocument {
       const children = new Map<string, SrcNode>();
       const value: Record<string, unknown> = {};
       for (const pair of node.items) {
+        if (state.nodes > MAX_NODES) break; // past the cap every further value would be one more null
         const k = pair.key;
         if (!isScalar(k) || (typeof k.value === 'object' && k.value !== null)) {
           const at = (k as YamlNode | null)?.range?.[0] ?? start;
@@ -74,7 +78,11 @@ export function parseYaml(text: string): ParsedDocument {
       return { ...base, type: 'object', value, children };
     }
     if (isSeq(node)) {
-      const items = node.items.map((item, i) => convert(item as YamlNode, [...path, i], depth + 1));
+      const items: SrcNode[] = [];
+      for (const item of node.items) {
+        if (state.nodes > MAX_NODES) break;
+        items.push(convert(item as YamlNode, [...path, items.length], depth + 1));
+      }
       return { ...base, type: 'array', value: items.map((n) => n.value), items };
     }
     if (isScalar(node)) {

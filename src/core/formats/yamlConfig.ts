@@ -122,7 +122,8 @@ export function trainingYamlToConfig(root: SrcNode | null, opts: TrainingOptions
     const training = get('do_train')?.value === true;
     if (type === 'dynamic' && training)
       note('warning', 'yaml.dynamic-training', 'LLaMA-Factory warns that dynamic NTK scaling may not work well with fine-tuning: the scale changes with the sequence length the model sees.', scaling);
-    const base = opts.baseMaxPositions;
+    // A base length from another file is only used when it is one (NaN or 0 would put NaN in every message).
+    const base = opts.baseMaxPositions !== undefined && Number.isFinite(opts.baseMaxPositions) && opts.baseMaxPositions >= 1 ? opts.baseMaxPositions : undefined;
     if (!training) {
       // Not training: LLaMA-Factory always uses factor 2.
       set('rope_scaling.rope_type', type, scaling);
@@ -130,6 +131,10 @@ export function trainingYamlToConfig(root: SrcNode | null, opts: TrainingOptions
       note('info', 'yaml.inference-factor', 'Without do_train, LLaMA-Factory applies this scaling with factor 2.0 regardless of cutoff_len.', scaling);
       if (base !== undefined) addLengths(type, base, base * 2, scaling);
       return base === undefined;
+    }
+    if (!Number.isFinite(cutoff)) {
+      note('error', 'yaml.bad-cutoff', `cutoff_len is \`${cutoffNode?.raw ?? String(cutoff)}\`: LLaMA-Factory computes the scaling factor as ceil(cutoff_len / max_position_embeddings), which fails for a value that is not a finite number.`, cutoffNode);
+      return false;
     }
     if (base === undefined) {
       note('info', 'yaml.factor-needs-base-config', `LLaMA-Factory sets factor = ceil(cutoff_len / max_position_embeddings), where max_position_embeddings comes from the base model's config (${str('model_name_or_path') ?? 'model_name_or_path'}), which this YAML does not hold. Open that config to see the scaling this run applies.`, scaling);

@@ -1,7 +1,7 @@
 // Small static SVG charts of an encoding (hovers, Markdown reports, the CLI's HTML): pure strings, no DOM.
 // Colours are mid-tone so one image reads on light and dark themes (an image cannot see theme variables).
 import { t5Bucket } from '../encodings/relative';
-import { scoreEnvelope } from '../kernels/reference';
+import { rotatingFrequencies, scoreEnvelope } from '../kernels/reference';
 import { wavelengths } from '../rope/frequencies';
 import { fmtNum } from './text';
 
@@ -81,28 +81,74 @@ function hline(f: Frame, y: number, color: string, label: string): string {
   return `<line x1="${f.x0}" x2="${f.x1}" y1="${r(y)}" y2="${r(y)}" stroke="${color}" stroke-dasharray="4 3"/>${text(f.x1 - 2, y - 3, label, 'end', color)}`;
 }
 
+/** A positive finite number, or null: what a chart can place on a log axis or draw as a marker. */
+function positive(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) && v > 0 ? v : null;
+}
+
+/** Smallest and largest of `values`, `lo` and `hi` (a loop: spreading 200k values into Math.min overflows the stack). */
+function range(values: Iterable<number>, lo: number, hi: number): [number, number] {
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/** Plot columns of a frame: charts draw at most a few marks per column, however many values they get. */
+function columns(f: Frame): number {
+  return Math.max(1, Math.floor(f.x1 - f.x0));
+}
+
 /** Wavelength λᵢ = 2π/θᵢ per frequency pair on a log axis, with the trained (and claimed) length as lines. */
 export function wavelengthChart(invFreq: readonly number[], trained: number | null, claimed: number | null, size: ChartSize = DEFAULT): string {
   const f = frame(size);
-  const wl = wavelengths(invFreq).map((w) => (Number.isFinite(w) ? w : NaN));
-  const finite = wl.filter((w) => Number.isFinite(w) && w > 0);
-  const marks = [trained, claimed].filter((x): x is number => x !== null && x > 0);
-  const lo = Math.log10(Math.min(...finite, ...marks, 1));
-  const hi = Math.log10(Math.max(...finite, ...marks, 10));
+  const wl = wavelengths(invFreq).map((w) => (Number.isFinite(w) && w > 0 ? w : NaN));
+  const [t, c] = [positive(trained), positive(claimed)];
+  const marks = [t, c].filter((x): x is number => x !== null);
+  const [min, max] = range([...wl.filter(Number.isFinite), ...marks], 1, 10);
+  const [lo, hi] = [Math.log10(min), Math.log10(max)];
   const y = (v: number): number => f.y0 - ((Math.log10(v) - lo) / (hi - lo || 1)) * (f.y0 - f.y1);
   const n = Math.max(1, wl.length - 1);
-  const pts = wl.flatMap((w, i): [number, number][] => (Number.isFinite(w) ? [[f.x0 + (i / n) * (f.x1 - f.x0), y(w)]] : []));
-  const body = [...axes(f, short(Math.pow(10, hi)), short(Math.pow(10, lo)), 'pair 0', `pair ${wl.length - 1}`), polyline(pts)];
-  if (trained !== null && trained > 0) body.push(hline(f, y(trained), MARK, `trained ${fmtNum(trained)}`));
-  if (claimed !== null && claimed > 0 && claimed !== trained) body.push(hline(f, y(claimed), MARK2, `claimed ${fmtNum(claimed)}`));
+  // One point per pair, or, past two per plot column, each column's shortest and longest wavelength in order.
+  const cols = columns(f);
+  const at = (i: number): [number, number] => [f.x0 + (i / n) * (f.x1 - f.x0), y(wl[i]!)];
+  const pts: [number, number][] = [];
+  const perColumn = wl.length > 2 * cols;
+  for (let col = 0; col < (perColumn ? cols : wl.length); col++) {
+    const [from, to] = perColumn ? [Math.floor((col * wl.length) / cols), Math.floor(((col + 1) * wl.length) / cols)] : [col, col + 1];
+    let lo = -1;
+    let hi = -1;
+    for (let i = from; i < to; i++) {
+      const w = wl[i]!;
+      if (!Number.isFinite(w)) continue;
+      if (lo < 0 || w < wl[lo]!) lo = i;
+      if (hi < 0 || w > wl[hi]!) hi = i;
+    }
+    if (lo >= 0) pts.push(...(lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]).map(at));
+  }
+  const body = [...axes(f, short(max), short(min), 'pair 0', `pair ${Math.max(0, wl.length - 1)}`), polyline(pts)];
+  if (t !== null) body.push(hline(f, y(t), MARK, `trained ${fmtNum(t)}`));
+  if (c !== null && c !== t) body.push(hline(f, y(c), MARK2, `claimed ${fmtNum(c)}`));
   return svg(size, 'wavelength per frequency pair (tokens, log)', body);
 }
+
+/**
+ * The envelope costs (rotating pairs × distances): past this the distance shrinks, so a corrupt head_dim of
+ * 65536 draws a shorter span quickly instead of freezing a hover (real heads, ≤ 128 pairs, never reach it).
+ */
+const SCORE_WORK = 2 ** 25;
 
 /** Relative score s(d) = mean cos(d·θᵢ) as a per-pixel min/max band over distances 0..maxDistance. */
 export function scoreDecayChart(invFreq: readonly number[], maxDistance: number, attentionFactor = 1, trained: number | null = null, size: ChartSize = DEFAULT): string {
   const f = frame(size);
-  const px = Math.max(8, Math.floor(f.x1 - f.x0));
-  const env = scoreEnvelope(invFreq, Math.max(1, Math.floor(maxDistance)), px, attentionFactor);
+  const px = Math.max(8, columns(f));
+  // cos(d·θ) is unchanged by θ mod 2π at whole distances; reducing keeps d·θ finite for absurd θ (1e308).
+  const freqs = invFreq.map((t) => (!Number.isFinite(t) ? 0 : Math.abs(t) < 2 * Math.PI ? t : t % (2 * Math.PI)));
+  const pairs = Math.max(1, rotatingFrequencies(freqs).length);
+  const want = Number.isFinite(maxDistance) ? Math.floor(maxDistance) : 1;
+  const factor = Number.isFinite(attentionFactor * attentionFactor) ? attentionFactor : 1;
+  const env = scoreEnvelope(freqs, Math.max(1, Math.min(want, Math.floor(SCORE_WORK / pairs))), px, factor);
   let lo = Infinity;
   let hi = -Infinity;
   for (let p = 0; p < env.pixels; p++) {
@@ -123,19 +169,26 @@ export function scoreDecayChart(invFreq: readonly number[], maxDistance: number,
     `<polygon fill="${LINE}" fill-opacity="0.35" stroke="${LINE}" stroke-width="0.8" points="${top.concat(bottom).join(' ')}"/>`,
   ];
   if (lo < 0 && hi > 0) body.push(`<line x1="${f.x0}" x2="${f.x1}" y1="${r(y(0))}" y2="${r(y(0))}" stroke="${AXIS}" stroke-width="0.5"/>`);
-  if (trained !== null && trained > 0 && trained < env.maxDistance) {
+  if (trained !== null && Number.isFinite(trained) && trained > 0 && trained < env.maxDistance) {
     const tx = f.x0 + (trained / env.maxDistance) * (f.x1 - f.x0);
     body.push(`<line x1="${r(tx)}" x2="${r(tx)}" y1="${f.y1}" y2="${f.y0}" stroke="${MARK}" stroke-dasharray="4 3"/>`, text(tx + 2, f.y1 + 8, `trained ${fmtNum(trained)}`, 'start', MARK));
   }
   return svg(size, 'relative score by distance (min/max per pixel)', body);
 }
 
+/** Bars narrower than a pixel at the default size say nothing more, and each costs ~70 bytes of SVG. */
+const MAX_BARS = 256;
+
 /** ALiBi: one bar per head, the slope m_h of the bias −m_h·distance. */
 export function alibiSlopesChart(slopes: readonly number[], size: ChartSize = DEFAULT): string {
   const f = frame(size);
-  const hi = Math.max(...slopes, 1e-9);
-  const w = (f.x1 - f.x0) / Math.max(1, slopes.length);
-  const bars = slopes.map((s, i) => {
+  // One bar per head, or per group of heads (its largest slope) past one per column or MAX_BARS.
+  const values = slopes.map((s) => (Number.isFinite(s) && s > 0 ? s : 0));
+  const cols = Math.min(values.length, columns(f), MAX_BARS);
+  const heights = Array.from({ length: cols }, (_, c) => range(values.slice(Math.floor((c * values.length) / cols), Math.floor(((c + 1) * values.length) / cols)), 0, 0)[1]);
+  const hi = range(heights, 1e-9, 1e-9)[1];
+  const w = (f.x1 - f.x0) / Math.max(1, cols);
+  const bars = heights.map((s, i) => {
     const h = (s / hi) * (f.y0 - f.y1);
     return `<rect x="${r(f.x0 + i * w + w * 0.1)}" y="${r(f.y0 - h)}" width="${r(Math.max(0.5, w * 0.8))}" height="${r(h)}" fill="${LINE}"/>`;
   });
@@ -145,25 +198,28 @@ export function alibiSlopesChart(slopes: readonly number[], size: ChartSize = DE
 /** T5: the bucket each relative distance falls in (query looking back), saturating after max_distance. */
 export function t5BucketChart(numBuckets: number, maxDistance: number, bidirectional: boolean, size: ChartSize = DEFAULT): string {
   const f = frame(size);
-  const span = Math.max(8, Math.ceil(maxDistance * 1.5));
-  const px = Math.floor(f.x1 - f.x0);
+  // Extraction hands over validated counts; anything else draws T5's defaults rather than NaN.
+  const nb = Number.isFinite(numBuckets) && numBuckets >= 1 ? Math.floor(numBuckets) : 32;
+  const md = Number.isFinite(maxDistance) && maxDistance > 0 ? Math.min(maxDistance, 2 ** 40) : 128;
+  const span = Math.max(8, Math.ceil(md * 1.5));
+  const px = columns(f);
   const pts: [number, number][] = [];
   let top = 1;
   const buckets: number[] = [];
   for (let p = 0; p <= px; p++) {
     const d = Math.round((p / px) * span);
     // Distance d behind the query is relative position −d; bidirectional buckets for it start at 0.
-    const b = t5Bucket(-d, numBuckets, maxDistance, bidirectional);
+    const b = t5Bucket(-d, nb, md, bidirectional);
     buckets.push(b);
     top = Math.max(top, b);
   }
   buckets.forEach((b, p) => pts.push([f.x0 + p, f.y0 - (b / top) * (f.y0 - f.y1)]));
-  const mx = f.x0 + (maxDistance / span) * (f.x1 - f.x0);
+  const mx = f.x0 + (md / span) * (f.x1 - f.x0);
   return svg(size, 'T5 bucket by distance', [
     ...axes(f, String(top), '0', '0', `${span} tokens`),
     polyline(pts),
     `<line x1="${r(mx)}" x2="${r(mx)}" y1="${f.y1}" y2="${f.y0}" stroke="${MARK}" stroke-dasharray="4 3"/>`,
-    text(mx - 2, f.y1 + 8, `max_distance ${maxDistance}`, 'end', MARK),
+    text(mx - 2, f.y1 + 8, `max_distance ${fmtNum(md)}`, 'end', MARK),
   ]);
 }
 
