@@ -58,9 +58,16 @@ async function checkHeader(inner: ByteSource, partial: Partial<GgufLimits> = {})
   assertFindingsClear(ggufToConfig(h).findings);
 }
 
+/** The rope_freqs reader's one read: at most 65536 F32 factors (ggufRopeFreqs.ts). */
+const MAX_ROPE_FREQS_BYTES = 65536 * 4;
+
 async function checkAnalysis(inner: ByteSource): Promise<void> {
-  const a = await bounded('analyzeSource(gguf)', () => analyzeSource('gguf', inner, { target: 1_000_000, seqLen: 65536 }));
+  const src = new CountingSource(inner);
+  const a = await bounded('analyzeSource(gguf)', () => analyzeSource('gguf', src, { target: 1_000_000, seqLen: 65536 }));
   assertAnalysisSane(a, 'gguf');
+  // The header walk (as checkHeader bounds it) plus the one rope_freqs read.
+  const budget = Math.min(src.size, DEFAULT_GGUF_LIMITS.maxHeaderBytes);
+  assert.ok(src.requested <= 2 * budget + CHUNK + MAX_ROPE_FREQS_BYTES, `analysis read ${src.requested} bytes`);
 }
 
 describe('fuzz: GGUF', () => {
@@ -109,6 +116,12 @@ describe('fuzz: GGUF', () => {
         assert.match(h.findings[0]!.message, new RegExp(`general.alignment is ${shown},`));
         assert.equal(h.dataOffset! % 32, 0);
       }
+    });
+
+    it('an array where llama.cpp expects a scalar is described, not "[object Object]"', async () => {
+      const h = await readGgufHeader(new MemoryByteSource(new GgufBuilder().str('general.architecture', 'llama').arr('llama.rope.scaling.finetuned', GGUF_TYPE.UINT8, [1, 0]).build()));
+      const f = ggufToConfig(h).findings.find((x) => x.code === 'gguf.scaling-finetuned');
+      assert.match(f!.message, /finetuned = an array of 2 items is recorded/);
     });
 
     it('thousands of duplicated keys are ten findings and a count, not thousands', async () => {

@@ -69,10 +69,10 @@ describe('fuzz: JSON and YAML configs', () => {
     }), { numRuns: runs(150), seed: seed(44) });
   });
 
-  it('alias bombs stay bounded (width^depth values if expanded)', { timeout: testTimeout(30, 500) }, async () => {
+  it('alias bombs stay bounded (width^depth values if expanded)', { timeout: testTimeout(10, 2000) }, async () => {
     await fc.assert(fc.asyncProperty(aliasBomb, async (text) => {
       await checkText('yaml', new MemoryByteSource(utf8(text)), 4);
-    }), { numRuns: runs(30), seed: seed(45) });
+    }), { numRuns: runs(10), seed: seed(45) });
   });
 
   it('LLaMA-Factory\'s factor = ceil(cutoff_len / base) for every cutoff and base length', { timeout: testTimeout(200) }, async () => {

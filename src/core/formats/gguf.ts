@@ -296,7 +296,7 @@ export function validAlignment(v: GgufValue | undefined): number | null {
 }
 
 /** A value as a message shows it: arrays by their length, strings quoted (String() of an array is "[object Object]"). */
-function shown(v: GgufValue): string {
+export function shown(v: GgufValue): string {
   if (typeof v === 'object') return `an array of ${v.count} items`;
   return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v);
 }

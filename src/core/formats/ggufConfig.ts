@@ -2,7 +2,7 @@
 // traced back to the GGUF key it came from, plus what llama.cpp does differently with those keys.
 import type { Finding, Severity } from '../findings';
 import type { SrcNode } from '../source';
-import { GGUF_TYPE, type GgufHeader, type GgufValue } from './gguf';
+import { GGUF_TYPE, shown, type GgufHeader, type GgufValue } from './gguf';
 import { applyRopeFreqs, ropeFreqsTensor } from './ggufRopeFreqs';
 import { srcFromValue } from './srcValue';
 
@@ -160,7 +160,7 @@ function mapScaling(kv: Map<string, GgufValue>, arch: string, ctx: number | null
   if (alpha !== null) set('rope_scaling.alpha', alpha, k('rope.scaling.alpha'));
   const finetuned = kv.get(k('rope.scaling.finetuned'));
   if (finetuned !== undefined)
-    note('info', 'gguf.scaling-finetuned', `${k('rope.scaling.finetuned')} = ${String(finetuned)} is recorded for information only; llama.cpp reads it but it changes no computation.`, k('rope.scaling.finetuned'));
+    note('info', 'gguf.scaling-finetuned', `${k('rope.scaling.finetuned')} = ${shown(finetuned)} is recorded for information only; llama.cpp reads it but it changes no computation.`, k('rope.scaling.finetuned'));
   const extras = UNMAPPED_EXTRAS.filter((s) => kv.has(k(s)));
   if (extras.length)
     note('info', 'gguf.llama-cpp-only-keys', `llama.cpp-only keys with no transformers equivalent, not analysed: ${extras.map(k).join(', ')}.`, k(extras[0] as string));

@@ -2,7 +2,7 @@
 // seeds (the shapes convert_hf_to_gguf writes for a few families) for byte-level mutation.
 import fc from 'fast-check';
 import { GGUF_TYPE } from '../../../src/core/formats/gguf';
-import { GgufBuilder, type GgufArrayValue } from './binaryWriters';
+import { f32Bytes, GgufBuilder, type GgufArrayValue } from './binaryWriters';
 import { concat, HUGE_U64 } from './fuzz';
 
 const ARCHS = ['llama', 'qwen2vl', 'bloom', 'gemma3', 'phi3', 'deepseek2', 'gpt2'];
@@ -127,5 +127,8 @@ export function seedFiles(): Uint8Array[] {
     .arr('gemma3.attention.head_count', GGUF_TYPE.UINT32, [4, 4, 8]).u32('gemma3.attention.key_length', 256)
     .f32('gemma3.rope.freq_base', 1000000).f32('gemma3.rope.freq_base_swa', 10000).u32('gemma3.attention.sliding_window', 512)
     .f32('gemma3.rope.scale_linear', 8).kv('gemma3.rope.scaling.finetuned', GGUF_TYPE.BOOL, 1);
-  return [llama.build({ dataBytes: 400 }), qwenVl.build(), bloom.build(), phi3.build({ dataBytes: 400 }), gemma.build()];
+  // rope_freqs factors as Llama 3.1 ships them in shape: 1 for high frequencies, 8 for low ones, a ramp between.
+  const factors = Array.from({ length: 64 }, (_, i) => (i < 24 ? 1 : i >= 40 ? 8 : 1 + ((i - 24) * 7) / 16));
+  const llamaData = concat(new Uint8Array(128), f32Bytes(factors), new Uint8Array(16));
+  return [llama.build({ data: llamaData }), qwenVl.build(), bloom.build(), phi3.build({ dataBytes: 400 }), gemma.build()];
 }
