@@ -184,7 +184,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
-const isLenOrNull = (v: unknown): boolean => v === null || (isPosInt(v) && v <= 2 ** 31);
+/** The largest target length the panel accepts (and draws, with sampled distances past 4M). */
+export const MAX_TARGET = 2 ** 31;
+const isLenOrNull = (v: unknown): boolean => v === null || (isPosInt(v) && v <= MAX_TARGET);
 
 function parseParams(method: RequestMethod, p: unknown): string | null {
   if (!isObj(p)) return 'params must be an object';

@@ -6,7 +6,7 @@ import { baseInvFreq } from '../core/rope/frequencies';
 import { applyKeyEdits } from '../core/edit/jsonEdit';
 import { cannotPlan, plan } from '../core/suggest/plan';
 import { targetEncoding } from '../core/suggest/suggest';
-import type { AnalyzeParams, MethodSeries, PanelData, PanelMethod } from '../protocol';
+import { MAX_TARGET, type AnalyzeParams, type MethodSeries, type PanelData, type PanelMethod } from '../protocol';
 import { mropePanelData, visionPanelData } from './visionPanel';
 
 const LABELS: Record<PanelMethod, string> = {
@@ -32,7 +32,10 @@ export function panelData(text: string, doc: { name: string; version: number }, 
   const pick = (list: EncodingAnalysis[]): EncodingAnalysis | undefined => list.find((e) => encodingId(e) === p.layer);
   const chosen = pick(first.encodings) ?? targetEncoding(first.encodings) ?? first.encodings[0]!;
   const spec = chosen.spec;
-  const target = p.target ?? spec.maxContext ?? spec.trainedContext ?? 4096;
+  // A claimed length is whatever the file says (1e308, 2.5): the panel draws an integer within the range a
+  // typed target may take (the protocol's 2^31), and the findings say what is wrong with the value.
+  const claimed = spec.maxContext ?? spec.trainedContext ?? 4096;
+  const target = p.target ?? (Number.isFinite(claimed) && claimed >= 1 ? Math.min(MAX_TARGET, Math.floor(claimed)) : 4096);
   const seqLen = p.seqLen ?? target;
   // Re-analyse with the resolved target and sequence length, so `current` reflects dynamic/longrope at seqLen.
   const analysis = analyzeText(text, { target, seqLen });
