@@ -148,7 +148,10 @@ export function validateV5(spec: EncodingSpec, dictRange: Range | null): Finding
       const ov = num(o);
       if (ov === null || !Number.isInteger(ov) || (o?.isFloat ?? false)) sink.add('warning', 'rope.orig-not-integer', `\`original_max_position_embeddings\` must be an integer, got ${JSON.stringify(o?.value ?? null)}.`, o);
       if (ov !== null && L !== null && ov >= L) {
-        sink.add('warning', 'rope.orig-ge-max', `\`original_max_position_embeddings\` (${ov}) must be less than max_position_embeddings (${L}): llama3 scaling extends a trained length to a longer one.`, o, num(factor) !== null ? { expectedMax: ov * num(factor)! } : undefined);
+        const msg = o?.node
+          ? `\`original_max_position_embeddings\` (${ov}) must be less than max_position_embeddings (${L}): llama3 scaling extends a trained length to a longer one.`
+          : `No \`original_max_position_embeddings\`: transformers 5 copies max_position_embeddings (${L}) in as the trained length, then warns that it must be less than max_position_embeddings — llama3 scaling extends nothing. Add the trained length to the rope dict.`;
+        sink.add('warning', 'rope.orig-ge-max', msg, o, num(factor) !== null ? { expectedMax: ov * num(factor)! } : undefined);
       }
       break;
     }

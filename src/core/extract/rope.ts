@@ -160,7 +160,8 @@ function buildLayer(r: ScopeReader, ls: LayerSource, modelType: string | null, h
   const topOrig = r.get('original_max_position_embeddings');
   if (!entries['original_max_position_embeddings'] && ['yarn', 'longrope', 'llama3'].includes(type)) {
     const v = r.number(topOrig, { positive: true });
-    entries['original_max_position_embeddings'] = synthetic(v ?? L, v !== null ? topOrig : null);
+    // Without a top-level one, transformers copies max_position_embeddings (an int) in: not a float literal.
+    entries['original_max_position_embeddings'] = v !== null ? synthetic(v, topOrig) : { value: L, node: null, isFloat: typeof L === 'number' && !Number.isInteger(L) };
   }
 
   const num = (k: string, positive = false): number | null => (entries[k]?.node ? r.number(entries[k]!.node, { positive }) : null);
