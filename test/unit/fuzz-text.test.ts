@@ -26,7 +26,7 @@ async function checkText(kind: FileKind, inner: ByteSource, hovers = 12): Promis
   const a = await bounded(`analyzeSource(${kind})`, () => analyzeSource(kind, src, { target: 1_000_000, seqLen: 65536 }));
   assert.ok(src.reads <= 1 && src.requested <= Math.min(src.size, MAX_TEXT_BYTES), `${src.reads} reads, ${src.requested} bytes`);
   assertAnalysisSane(a, kind);
-  if (src.size > 0 && src.size <= MAX_TEXT_BYTES) assert.equal(a.text?.length !== undefined, true, 'text formats keep their text');
+  if (src.size <= MAX_TEXT_BYTES) assert.equal(typeof a.text, 'string', 'text formats keep their text');
   const offsets: number[] = [];
   const walk = (n: typeof a.root): void => {
     if (!n || offsets.length >= hovers) return;
@@ -72,7 +72,7 @@ describe('fuzz: JSON and YAML configs', () => {
   it('alias bombs stay bounded (width^depth values if expanded)', { timeout: testTimeout(10, 2000) }, async () => {
     await fc.assert(fc.asyncProperty(aliasBomb, async (text) => {
       await checkText('yaml', new MemoryByteSource(utf8(text)), 4);
-    }), { numRuns: runs(10), seed: seed(45) });
+    }), { numRuns: Math.min(runs(10), 198), seed: seed(45) }); // 198 shapes exist; each costs a full 100k-node conversion
   });
 
   it('LLaMA-Factory\'s factor = ceil(cutoff_len / base) for every cutoff and base length', { timeout: testTimeout(200) }, async () => {
@@ -119,6 +119,12 @@ describe('fuzz: JSON and YAML configs', () => {
       assert.deepEqual(trainingYamlToConfig(doc.root, { baseMaxPositions: 4096 }).findings.map((f) => f.code), ['yaml.bad-cutoff']);
       const ok = parseYaml('model_name_or_path: m\nrope_scaling: linear\ncutoff_len: 8192\ndo_train: true\n');
       assert.deepEqual(trainingYamlToConfig(ok.root, { baseMaxPositions: NaN }).findings.map((f) => f.code), ['yaml.factor-needs-base-config']);
+    });
+
+    it('a rope_scaling key with a dot next to its plain form does not throw (it wrote into the number 4)', async () => {
+      const text = 'base_model: m\nrope_scaling:\n  type: linear\n  factor: 4\n  factor.inf: 4.0\noverrides_of_model_config:\n  rope_theta: 10000\n  rope_theta.x: 1\n';
+      await checkText('yaml', new MemoryByteSource(utf8(text)));
+      assert.deepEqual(trainingYamlToConfig(parseYaml(text).root).config, { rope_scaling: { type: 'linear', factor: 4 }, rope_theta: 10000 });
     });
 
     it('an alias bomb of 10^12 values stops at the node cap in one pass (each alias resolved once: it took 6 s)', async () => {

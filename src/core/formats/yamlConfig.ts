@@ -46,7 +46,11 @@ export function trainingYamlToConfig(root: SrcNode | null, opts: TrainingOptions
   const set = (path: string, value: unknown, from: SrcNode, isFloat = false): void => {
     const parts = path.split('.');
     let target = config;
-    for (const p of parts.slice(0, -1)) target = (target[p] ??= {}) as Record<string, unknown>;
+    for (const p of parts.slice(0, -1)) {
+      const next = (target[p] ??= {});
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) return; // never write into a value
+      target = next as Record<string, unknown>;
+    }
     target[parts[parts.length - 1] as string] = value;
     sources.set(path, pathToKey(from.path));
     origins.set(path, from);
@@ -77,6 +81,8 @@ export function trainingYamlToConfig(root: SrcNode | null, opts: TrainingOptions
         const overrides = get(name);
         if (!isObject(overrides)) continue;
         for (const [k, v] of overrides.children) {
+          // A dotted key is one odd attribute name to transformers, not a path (and would nest here).
+          if (k.includes('.')) continue;
           if (k === 'rope_scaling') passThroughScaling(v);
           else if (v.type !== 'object' && v.type !== 'array') set(k, v.value, v);
         }
@@ -97,6 +103,7 @@ export function trainingYamlToConfig(root: SrcNode | null, opts: TrainingOptions
     }
     origins.set('rope_scaling', scaling); // the mapping itself, for findings about rope_scaling as a whole
     for (const [k, v] of scaling.children) {
+      if (k.includes('.')) continue; // as for overrides: not a path
       if (v.type === 'number' && v.raw !== undefined && pyyamlNumberKind(v.raw) === 'string')
         note('warning', 'yaml.pyyaml-string', `PyYAML (YAML 1.1) reads \`${v.raw}\` as a string, not a number, and it reaches the model config unconverted; write it with a dot and a signed exponent (e.g. 1.0e+6) or as a plain number.`, v);
       set(`rope_scaling.${k}`, v.value, v);

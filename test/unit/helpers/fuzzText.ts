@@ -66,10 +66,13 @@ export const YAML_TOKENS = [
   'factor: 0\n', 'factor: -1\n', 'cutoff_len: .inf\n', 'sequence_len: 1e308\n', 'rope_theta: .nan\n', 'rope_scaling: {type: yarn, factor: .inf}\n',
 ];
 
-/** An alias bomb: each level refers to the previous one `width` times (width^depth values if expanded). */
-export const aliasBomb = fc.tuple(fc.integer({ min: 2, max: 10 }), fc.integer({ min: 2, max: 12 })).map(([width, depth]) => {
+/** An alias bomb (198 shapes in all): each level (a list or a mapping) refers to the previous one `width` times (width^depth values if expanded). */
+export const aliasBomb = fc.tuple(fc.integer({ min: 2, max: 10 }), fc.integer({ min: 2, max: 12 }), fc.boolean()).map(([width, depth, maps]) => {
   const lines = ['l0: &l0 [1, 2]'];
-  for (let d = 1; d <= depth; d++) lines.push(`l${d}: &l${d} [${Array.from({ length: width }, () => `*l${d - 1}`).join(', ')}]`);
+  for (let d = 1; d <= depth; d++) {
+    const refs = Array.from({ length: width }, (_, i) => (maps ? `k${i}: *l${d - 1}` : `*l${d - 1}`)).join(', ');
+    lines.push(`l${d}: &l${d} ${maps ? `{${refs}}` : `[${refs}]`}`);
+  }
   lines.push(`rope_scaling:\n  type: linear\n  factor: *l${depth}\nsequence_len: *l${depth}`);
   return lines.join('\n');
 });
