@@ -156,7 +156,7 @@ async function draw(d: PanelData, gen: number, t0: number): Promise<void> {
     const wl = add('wavelength', 'Wavelength per dimension', 'λᵢ = 2π/θᵢ in tokens, original vs scaled; dashed lines: trained and target lengths.');
     keep(wl, wavelengthChart(wl, d, width));
     lap('wavelength');
-    const sc = add('score', 'Relative score vs distance', `s(d) = (a²/H)·Σ cos(d·θᵢ) for d = 0…${d.target}: min–max band per pixel over every integer distance (ORT).`);
+    const sc = add('score', 'Relative score vs distance', `s(d) = (a²/H)·Σ cos(d·θᵢ) for d = 0…${d.target}: min–max band per pixel over every integer distance (ORT); outlined: the config as written.`);
     const r = await scoreChart(sc, d, width, await getRunner());
     if (gen !== generation) return;
     outcomes.push(...r.runs);
@@ -183,6 +183,18 @@ async function draw(d: PanelData, gen: number, t0: number): Promise<void> {
   const report = outcomes.length ? mergeReports(outcomes) : null;
   showBadge(report);
   lap('other');
+  // Until the frame with the new charts is on screen (what a user waits for), not just until our code returns;
+  // a hidden view gets no animation frames, hence the bound.
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      lap('raf');
+      setTimeout(resolve, 0);
+    };
+    requestAnimationFrame(done);
+    setTimeout(resolve, 250);
+  });
+  if (gen !== generation) return;
+  lap('paint');
   post({ type: 'rendered', backend: report?.backend ?? 'none', ms: performance.now() - t0, computeMs: report?.ms ?? 0, fallbackReason: report?.fallbackReason ?? null, phases });
 }
 

@@ -3,7 +3,7 @@
 // webview; the heavy tables are computed there with ORT. Free of `vscode` so the browser test reuses it.
 import { analyzeText, type EncodingAnalysis } from '../core/analyze';
 import { baseInvFreq } from '../core/rope/frequencies';
-import { applyKeyEdits } from '../core/edit/jsonEdit';
+import { applyKeyEditsToValue } from '../core/edit/valueEdit';
 import { cannotPlan, plan } from '../core/suggest/plan';
 import { targetEncoding } from '../core/suggest/suggest';
 import { MAX_TARGET, type AnalyzeParams, type MethodSeries, type PanelData, type PanelMethod } from '../protocol';
@@ -65,7 +65,7 @@ export function panelData(text: string, doc: { name: string; version: number }, 
       skipped.push({ method, reason: why });
       continue;
     }
-    const newText = applyKeyEdits(text, plan(enc.spec, method, target).edits).text;
+    const newText = JSON.stringify(applyKeyEditsToValue(analysis.root?.value, plan(enc.spec, method, target).edits));
     const after = analyzeText(newText, { target, seqLen }).encodings.find((e) => encodingId(e) === encodingId(enc));
     if (!after?.rope) {
       skipped.push({ method, reason: 'the edited config has no RoPE frequencies' });
