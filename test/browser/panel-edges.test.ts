@@ -4,34 +4,13 @@
 // anywhere a user reads (text, axis labels are canvas text and are checked through the data the charts use).
 // Run: flock /tmp/pelens-chromium.lock node --import tsx --test test/browser/panel-edges.test.ts
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../scripts/harness/browser.mjs';
-import { installHost, startServer, type PanelServer } from './harness';
+import { test } from 'node:test';
+import { openPanel, panelSuite } from './session';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 /** Far above a normal render (~1 s cold); a panel stuck in a loop or an allocation never gets there. */
 const SETTLE_MS = 60_000;
 
-let server: PanelServer;
-let browser: Browser;
-
-before(() => {
-  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
-}, { timeout: 60_000 });
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-}, { timeout: 60_000 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = panelSuite();
 
 const llama = (extra: Record<string, unknown>): string => JSON.stringify({ model_type: 'llama', hidden_size: 4096, num_attention_heads: 32, max_position_embeddings: 4096, rope_theta: 10000.0, ...extra }, null, 2);
 
@@ -59,15 +38,9 @@ const CASES: { name: string; text: string; target?: number }[] = [
 
 for (const c of CASES) {
   test(`settles without NaN or errors: ${c.name}`, { timeout: SETTLE_MS + 30_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 520, height: 1400 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    const csp: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    page.on('pageerror', (e) => errors.push(e.message));
+    const s = await openPanel(suite, { name: 'config.json', text: c.text }, { state: { methods: ['current', 'linear', 'dynamic', 'yarn', 'llama3'], target: c.target ?? null }, viewport: { width: 520, height: 1400 }, deviceScaleFactor: 1, waitForRender: false });
+    const { page, host } = s;
     try {
-      const host = await installHost(page, c.text, 'config.json', 'wasm', { methods: ['current', 'linear', 'dynamic', 'yarn', 'llama3'], target: c.target ?? null, layer: null, seqLen: null, zoom: 0 }, csp);
-      await page.goto(`${server.origin}/`);
       // Settled: a finished render reported to the host, or the one message that says why there is none.
       const deadline = Date.now() + SETTLE_MS;
       while (host.rendered.length === 0 && (await page.locator('[role="alert"]').count()) === 0) {
@@ -77,14 +50,16 @@ for (const c of CASES) {
       const settled = host.rendered.length ? 'rendered' : 'message';
       const text = await page.locator('#app').innerText();
       assert.doesNotMatch(text, /\bNaN\b|Infinity|undefined|\[object Object\]/, `${c.name}: the panel reads\n${text.slice(0, 1500)}`);
-      assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), [], `${c.name}: page errors`);
+      assert.deepEqual(s.errors, [], `${c.name}: console or page errors`);
+      assert.deepEqual(s.csp, [], `${c.name}: CSP reports`);
+      assert.deepEqual(s.outside, [], `${c.name}: requests outside the served origin`);
       assert.deepEqual(host.rejected, [], 'every webview message passes the validator');
       const alert = await page.locator('[role="alert"]').allInnerTexts();
       // A message is fine when it speaks to the user, not when it is the engine's own exception.
       for (const a of alert) assert.doesNotMatch(a, /typed array|allocation failed|RangeError|TypeError|Cannot read/i, `${c.name}: ${a}`);
       console.log(`${c.name}: ${settled === 'rendered' ? `rendered (${host.rendered.at(-1)?.ms.toFixed(0)} ms)` : 'message'}${alert.length ? ` — ${alert.join(' / ').slice(0, 160)}` : ''}`);
     } finally {
-      await context.close();
+      await s.close();
     }
   });
 }

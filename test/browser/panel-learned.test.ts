@@ -3,18 +3,16 @@
 // webview, its similarity computed with ORT; and a config.json whose weights are read only when asked.
 // Run: flock /tmp/pelens-chromium.lock node --import tsx --test test/browser/panel-learned.test.ts
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/harness/browser.mjs';
+import { after, test } from 'node:test';
 import { LearnedTables } from '../../src/extension/panelLearned';
 import { panelData } from '../../src/extension/panelData';
 import type { AnalyzeParams, LearnedParams } from '../../src/protocol';
 import { buildSafetensors, f32Bytes } from '../unit/helpers/binaryWriters';
-import { inkOf, installHost, startServer, type Answers, type FakeHost, type PanelServer } from './harness';
+import { inkOf, type Answers } from './harness';
+import { openPanel, panelSuite, type Session } from './session';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, 'test-results');
@@ -36,62 +34,17 @@ function gpt2LikeTable(): number[] {
   return out;
 }
 
-let server: PanelServer;
-let browser: Browser;
+const suite = panelSuite();
 const dir = mkdtempSync(path.join(tmpdir(), 'pelens-learned-browser-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
-before(() => {
-  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
-}, { timeout: 60_000 });
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({});
-}, { timeout: 60_000 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Session {
-  page: Page;
-  host: FakeHost;
-  csp: string[];
-  console: string[];
-  outside: string[];
-  close(): Promise<void>;
-}
-
-async function open(name: string, answers: Answers): Promise<Session> {
-  const context = await browser.newContext({ viewport: { width: 520, height: 1400 }, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  const csp: string[] = [];
-  const consoleErrors: string[] = [];
-  const outside: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${server.origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const host = await installHost(page, '', name, 'wasm', { methods: ['current'], target: null, layer: null, seqLen: null, zoom: 0 }, csp, 'dark', answers);
-  const rendered = host.nextRendered();
-  await page.goto(`${server.origin}/`);
-  await rendered;
-  return { page, host, csp, console: consoleErrors, outside, close: () => context.close() };
+function open(name: string, answers: Answers): Promise<Session> {
+  return openPanel(suite, { name, text: '' }, { answers, viewport: { width: 520, height: 1400 } });
 }
 
 function assertClean(s: Session): void {
   assert.deepEqual(s.csp, [], 'no CSP violations');
-  assert.deepEqual(s.console, [], 'no console errors');
+  assert.deepEqual(s.errors, [], 'no console errors');
   assert.deepEqual(s.outside, [], 'no requests outside the served origin');
   assert.deepEqual(s.host.rejected, [], 'every webview message passes the validator');
   assert.deepEqual(s.host.logs.filter((l) => !l.startsWith('info')), [], 'no warnings or errors logged by the webview');

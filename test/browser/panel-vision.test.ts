@@ -3,18 +3,16 @@
 // Qwen2-VL's M-RoPE sections. Screenshots go to test-results/ for a look.
 // Run: flock /tmp/pelens-chromium.lock node --import tsx --test test/browser/panel-vision.test.ts
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/harness/browser.mjs';
+import { after, test } from 'node:test';
 import { panelData } from '../../src/extension/panelData';
 import { LearnedTables } from '../../src/extension/panelLearned';
 import type { AnalyzeParams, LearnedParams } from '../../src/protocol';
 import { buildSafetensors, f32Bytes } from '../unit/helpers/binaryWriters';
-import { applyTheme, inkOf, installHost, startServer, type Answers, type FakeHost, type PanelServer } from './harness';
+import { applyTheme, type Answers } from './harness';
+import { assertDrawn, openPanel, panelSuite, type Session } from './session';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHARED = path.resolve(ROOT, '..', 'shared', 'corpus', 'configs');
@@ -26,58 +24,16 @@ function config(shared: string | null, fixture: string): { name: string; text: s
   return { name: path.basename(p), text: readFileSync(p, 'utf8') };
 }
 
-let server: PanelServer;
-let browser: Browser;
+const suite = panelSuite();
 const dir = mkdtempSync(path.join(tmpdir(), 'pelens-vision-browser-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
-before(() => {
-  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
-}, { timeout: 60_000 });
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-}, { timeout: 60_000 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Session {
-  page: Page;
-  host: FakeHost;
-  csp: string[];
-  errors: string[];
-  close(): Promise<void>;
+function open(cfg: { name: string; text: string }, answers: Answers = {}): Promise<Session> {
+  return openPanel(suite, cfg, { answers, viewport: { width: 520, height: 1600 } });
 }
 
-async function open(cfg: { name: string; text: string }, answers: Answers = {}): Promise<Session> {
-  const context = await browser.newContext({ viewport: { width: 520, height: 1600 }, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  const csp: string[] = [];
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
-    else if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.route('**/*', (route) => (route.request().url().startsWith(`${server.origin}/`) || /^(data|blob):/.test(route.request().url()) ? route.continue() : route.abort()));
-  const host = await installHost(page, cfg.text, cfg.name, 'wasm', { methods: ['current'], target: null, layer: null, seqLen: null, zoom: 0 }, csp, 'dark', answers);
-  const rendered = host.nextRendered();
-  await page.goto(`${server.origin}/`);
-  await rendered;
-  return { page, host, csp, errors, close: () => context.close() };
-}
-
-async function assertDrawn(s: Session, ids: string[]): Promise<void> {
-  for (const id of ids) {
-    const ink = await inkOf(s.page, `#${id}`);
-    assert.ok(ink.length > 0, `#${id} has a canvas`);
-    assert.ok(ink.every((n) => n > 50), `#${id} canvas is not blank (ink ${ink.join(',')})`);
-  }
+async function assertDrawnIn(s: Session, ids: string[]): Promise<void> {
+  await assertDrawn(s.page, ids);
 }
 
 function assertClean(s: Session): void {
@@ -101,7 +57,7 @@ const note = async (s: Session, id: string): Promise<string> => (await s.page.lo
 test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil draw; clicks and arrows pick a patch', { timeout: 120_000 }, async () => {
   const s = await open(config(null, 'vit_mae_base.json'));
   try {
-    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    await assertDrawnIn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
     const first = s.host.rendered[0]!;
     console.log(`MAE first render ${first.ms.toFixed(0)} ms (phases ${JSON.stringify(first.phases, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))})`);
     assert.match(await note(s, 'vision-similarity'), /Picked patch \(4, 4\)/);
@@ -134,12 +90,12 @@ test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil dr
     const r = await next;
     console.log(`MAE target change to 32×32: ${r.ms.toFixed(0)} ms (phases ${JSON.stringify(r.phases, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))})`);
     assert.match((await s.page.locator('#vision-interpolation').textContent()) ?? '', /resized to 32×32 \(1025 positions\)/);
-    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    await assertDrawnIn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
     // A theme switch redraws the cards in the new colours (from the memoised tables).
     const light = s.host.nextRendered();
     await applyTheme(s.page, 'light');
     await light;
-    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    await assertDrawnIn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
     await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-mae-light.png'), fullPage: true });
     assertClean(s);
   } finally {
@@ -150,7 +106,7 @@ test('MAE: sin-cos similarity mosaic, interpolation to 384 px and the stencil dr
 test('ViT (learned, no weights loaded): only the stencil, with a pointer to the weights', { timeout: 60_000 }, async () => {
   const s = await open(config('vit_base_patch16_224_in21k.json', 'vit_patch16.json'));
   try {
-    await assertDrawn(s, ['vision-stencil']);
+    await assertDrawnIn(s, ['vision-stencil']);
     assert.equal(await s.page.locator('#vision-similarity').count(), 0);
     assert.match(await note(s, 'vision-stencil'), /No learned table loaded/);
     await s.page.screenshot({ path: path.join(RESULTS, 'panel-vision-vit.png'), fullPage: true });
@@ -163,7 +119,7 @@ test('ViT (learned, no weights loaded): only the stencil, with a pointer to the 
 test('Qwen2-VL: M-RoPE sections and the example image draw beside the RoPE charts', { timeout: 120_000 }, async () => {
   const s = await open(config('qwen2_vl_7b_olmocr.json', 'qwen2_vl_mrope.json'));
   try {
-    await assertDrawn(s, ['mrope-sections', 'mrope-image', 'wavelength']);
+    await assertDrawnIn(s, ['mrope-sections', 'mrope-image', 'wavelength']);
     assert.match(await note(s, 'mrope-sections'), /t: 0–15; h: 16–39; w: 40–63/);
     assert.match(await note(s, 'mrope-image'), /1225 image tokens .* next text token gets id 51, not 1241/);
     const rows = await csv(s, 'mrope-sections');
@@ -180,7 +136,7 @@ test('Qwen2-VL: M-RoPE sections and the example image draw beside the RoPE chart
 test('Qwen3-VL (interleaved): every axis gets fast and slow pairs', { timeout: 120_000 }, async () => {
   const s = await open(config(null, 'qwen3_vl_interleaved.json'));
   try {
-    await assertDrawn(s, ['mrope-sections', 'mrope-image']);
+    await assertDrawnIn(s, ['mrope-sections', 'mrope-image']);
     assert.match(await note(s, 'mrope-sections'), /t: 24 pairs \(0, 3, 6, …, 63\); h: 20 pairs \(1, 4, 7, …, 58\); w: 20 pairs \(2, 5, 8, …, 59\)/);
     assert.match(await note(s, 'mrope-image'), /961 image tokens/);
     for (const id of ['mrope-sections', 'mrope-image']) await s.page.locator(`#${id}`).screenshot({ path: path.join(RESULTS, `panel-${id}-interleaved.png`) });
@@ -222,7 +178,7 @@ test('ViT with its weights: similarity of the learned grid and its interpolation
     const next = s.host.nextRendered();
     await s.page.locator('#learned-table vscode-button[data-control^="Read"]').click();
     await next;
-    await assertDrawn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
+    await assertDrawnIn(s, ['vision-similarity', 'vision-interpolation', 'vision-stencil']);
     assert.match((await s.page.locator('#vision-similarity').textContent()) ?? '', /learned weights, D = 768/);
     // The picked patch's similarities, against float64 cosines of the rows written to the file.
     const sims = await csv(s, 'vision-similarity');

@@ -2,15 +2,13 @@
 // stand-in host answering through the extension's own validator and request handler.
 // Run: node --import tsx --test test/browser/panel.test.ts
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/harness/browser.mjs';
+import { test } from 'node:test';
 import { scoreEnvelope } from '../../src/core/kernels/reference';
 import type { BackendSetting, RenderedMessage } from '../../src/protocol';
-import { applyTheme, inkOf, installHost, startServer, type FakeHost, type PanelServer } from './harness';
+import { applyTheme } from './harness';
+import { assertDrawn, openPanel, panelSuite, type Session } from './session';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHARED = path.resolve(ROOT, '..', 'shared', 'corpus', 'configs');
@@ -24,55 +22,11 @@ function config(shared: string, fixture: string | null): { name: string; text: s
   return p && existsSync(p) ? { name: path.basename(p), text: readFileSync(p, 'utf8') } : null;
 }
 
-let server: PanelServer;
-let browser: Browser;
+// --enable-unsafe-webgpu gives the SwiftShader adapter (compute only; the panel never draws with WebGPU).
+const suite = panelSuite(['--enable-unsafe-webgpu']);
 
-before(() => {
-  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
-}, { timeout: 60_000 });
-
-before(async () => {
-  server = await startServer();
-  // --enable-unsafe-webgpu gives the SwiftShader adapter (compute only; the panel never draws with WebGPU).
-  browser = await launchChromium({ extraArgs: ['--enable-unsafe-webgpu'] });
-}, { timeout: 60_000 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-interface Session {
-  page: Page;
-  host: FakeHost;
-  csp: string[];
-  outside: string[];
-  firstRenderMs: number;
-  close(): Promise<void>;
-}
-
-async function open(cfg: { name: string; text: string }, backend: BackendSetting, state: Record<string, unknown>, theme: 'dark' | 'light' = 'dark'): Promise<Session> {
-  const context = await browser.newContext({ viewport: { width: 520, height: 1800 }, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  const csp: string[] = [];
-  const outside: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
-  });
-  // Anything not from the served origin is recorded and refused: the panel must never reach the network.
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${server.origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const host = await installHost(page, cfg.text, cfg.name, backend, { methods: ALL_METHODS, target: null, layer: null, seqLen: null, zoom: 0, ...state }, csp, theme);
-  const t0 = Date.now();
-  const rendered = host.nextRendered();
-  await page.goto(`${server.origin}/`);
-  await rendered;
-  return { page, host, csp, outside, firstRenderMs: Date.now() - t0, close: () => context.close() };
+function open(cfg: { name: string; text: string }, backend: BackendSetting, state: Record<string, unknown>, theme: 'dark' | 'light' = 'dark'): Promise<Session> {
+  return openPanel(suite, cfg, { backend, theme, state: { methods: ALL_METHODS, ...state } });
 }
 
 /** Clicks a card's CSV button and parses what the host was asked to save. */
@@ -104,17 +58,14 @@ async function scoreError(s: Session): Promise<number> {
   return worst;
 }
 
-async function assertDrawn(s: Session, ids: string[]): Promise<void> {
-  for (const id of ids) {
-    const ink = await inkOf(s.page, `#${id}`);
-    assert.ok(ink.length > 0, `#${id} has a canvas`);
-    assert.ok(ink.every((n) => n > 50), `#${id} canvas is not blank (ink ${ink.join(',')})`);
-  }
+async function assertDrawnIn(s: Session, ids: string[]): Promise<void> {
+  await assertDrawn(s.page, ids);
 }
 
 function assertClean(s: Session): void {
   assert.deepEqual(s.csp, [], 'no CSP violations');
   assert.deepEqual(s.outside, [], 'no requests outside the served origin');
+  assert.deepEqual(s.errors, [], 'no console or page errors');
   assert.deepEqual(s.host.rejected, [], 'every webview message passes the validator');
   assert.deepEqual(s.host.logs.filter((l) => l.startsWith('error')), [], 'no errors logged by the webview');
 }
@@ -125,7 +76,7 @@ test('WASM: every RoPE chart draws, the score band matches float64 out to 1M dis
   assert.ok(llama, 'a llama config');
   const s = await open(llama, 'wasm', { target: 1_048_576 });
   try {
-    await assertDrawn(s, ['wavelength', 'score', 'coverage', 'heatmap', 'similarity']);
+    await assertDrawnIn(s, ['wavelength', 'score', 'coverage', 'heatmap', 'similarity']);
     const badge = (await s.page.locator('#backend-badge').textContent()) ?? '';
     assert.match(badge, /^WASM · \d+ ms/);
     const worst = await scoreError(s);
@@ -157,7 +108,7 @@ test('WASM: every RoPE chart draws, the score band matches float64 out to 1M dis
     const light = s.host.nextRendered();
     await applyTheme(s.page, 'light');
     await light;
-    await assertDrawn(s, ['wavelength', 'score', 'coverage', 'heatmap', 'similarity']);
+    await assertDrawnIn(s, ['wavelength', 'score', 'coverage', 'heatmap', 'similarity']);
     await s.page.screenshot({ path: path.join(RESULTS, 'panel-light.png'), fullPage: true });
     assertClean(s);
   } finally {
@@ -176,7 +127,7 @@ test('WebGPU forced (SwiftShader): runs correctly or reports the fallback', { ti
     const worst = await scoreError(s);
     console.log(`WebGPU score max |Δ| vs float64 = ${worst.toExponential(2)}`);
     assert.ok(worst < 1e-3, `score error ${worst}`);
-    await assertDrawn(s, ['score', 'heatmap', 'similarity']);
+    await assertDrawnIn(s, ['score', 'heatmap', 'similarity']);
     assertClean(s);
   } finally {
     await s.close();
@@ -189,7 +140,7 @@ for (const [file, fixture, id] of [['bloom_176b.json', 'mpt_alibi.json', 'relati
     if (!cfg) return t.skip(`${file} not available`);
     const s = await open(cfg, 'auto', {});
     try {
-      await assertDrawn(s, [id]);
+      await assertDrawnIn(s, [id]);
       assert.equal(await s.page.locator('#score').count(), 0, 'no RoPE charts for a non-rotary encoding');
       assertClean(s);
     } finally {
