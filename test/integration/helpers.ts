@@ -1,4 +1,5 @@
 // Shared steps of the feature tests: open a fixture, wait for our diagnostics, hover text, restore a file.
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { waitUntil } from './util';
 
@@ -55,4 +56,21 @@ export async function restore(doc: vscode.TextDocument, text: string): Promise<v
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
   await vscode.workspace.applyEdit(edit);
+}
+
+/** Writes `bytes` to `uri`, opens it, checks it landed in the read-only GGUF/safetensors view, and always
+ *  closes every editor and deletes the file again. */
+export async function inBinaryView(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, bytes);
+  try {
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const tab = await waitUntil('the binary view tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.uri.toString() === uri.toString() ? input : undefined;
+    });
+    assert.equal(tab.viewType, 'positionEncodingLens.binaryView');
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(uri);
+  }
 }

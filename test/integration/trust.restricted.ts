@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { LABELLED_CONFIG, PARAMS_FILE } from '../../scripts/harness/generatedWorkspaces.mjs';
 import { GGUF_TYPE } from '../../src/core/formats/gguf';
 import { GgufBuilder } from '../unit/helpers/binaryWriters';
-import { diagnosticsWhere, EXTENSION_ID, fixtureUri, hoverAt, openFixture, ours, restore } from './helpers';
+import { diagnosticsWhere, EXTENSION_ID, fixtureUri, hoverAt, inBinaryView, openFixture, ours, restore } from './helpers';
 import { waitUntil } from './util';
 
 const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('positionEncodingLens');
@@ -107,21 +107,10 @@ suite('restricted mode (untrusted workspace)', () => {
 
   test('the read-only views open: model-file header view, report, panel', async () => {
     const uri = fixtureUri('restricted-test.gguf');
-    await vscode.workspace.fs.writeFile(uri, new GgufBuilder()
+    await inBinaryView(uri, new GgufBuilder()
       .str('general.architecture', 'llama').u32('llama.context_length', 8192).u32('llama.embedding_length', 4096)
       .u32('llama.attention.head_count', 32).f32('llama.rope.freq_base', 500000)
       .arr('tokenizer.ggml.tokens', GGUF_TYPE.STRING, ['a']).build());
-    try {
-      await vscode.commands.executeCommand('vscode.open', uri);
-      const tab = await waitUntil('the GGUF view tab', () => {
-        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-        return input instanceof vscode.TabInputCustom && input.uri.toString() === uri.toString() ? input : undefined;
-      });
-      assert.equal(tab.viewType, 'positionEncodingLens.binaryView');
-    } finally {
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await vscode.workspace.fs.delete(uri);
-    }
     const r = await vscode.commands.executeCommand<{ uri: string; markdown: string }>('pelens.analyze', fixtureUri('llama3/config.json').toString());
     assert.match(r.markdown, /llama3 × 8/);
     await waitUntil('the report to open', () => vscode.workspace.textDocuments.some((d) => d.uri.toString() === r.uri));
