@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText, transformersOutcome } from '../../src/core/analyze';
+import { fixesFor } from '../../src/core/edit/fixes';
 
 const FIX = join(__dirname, '..', 'fixtures', 'configs');
 const load = (name: string, opts = {}) => analyzeText(readFileSync(join(FIX, name), 'utf8'), opts);
@@ -130,5 +131,20 @@ describe('text from callers that keep the byte-order mark', () => {
     assert.equal(bom.encodings[0]!.spec.rope!.theta, 500000);
     assert.deepEqual(bom.encodings[0]!.spec.sources['theta']!.valueRange, { start: { line: 2, character: 16 }, end: { line: 2, character: 24 } });
     assert.deepEqual(bom.encodings[0]!.spec.sources['theta']!.valueRange, plain.encodings[0]!.spec.sources['theta']!.valueRange);
+  });
+});
+
+describe('llama3 whose original length equals the max', () => {
+  const base = { model_type: 'llama', max_position_embeddings: 8192, rope_theta: 500000.0, rope_scaling: { rope_type: 'llama3', factor: 8.0, low_freq_factor: 1.0, high_freq_factor: 4.0 } };
+  it('stated at top level: the fix raises the max to factor × original', () => {
+    const text = JSON.stringify({ ...base, original_max_position_embeddings: 8192 }, null, 2);
+    assert.deepEqual(fixesFor(analyzeText(text), text).map((f) => f.fix.title), ['Set max_position_embeddings to 65536']);
+  });
+  it('not stated: no max to raise (the trained length follows it); the warning says the key is missing', () => {
+    const text = JSON.stringify(base, null, 2);
+    const a = analyzeText(text);
+    assert.deepEqual(fixesFor(a, text), []);
+    assert.match(a.encodings[0]!.findings.find((f) => f.code === 'rope.orig-ge-max')!.message, /^No `original_max_position_embeddings`/);
+    assert.ok(!a.encodings[0]!.findings.some((f) => f.code === 'rope.orig-not-integer'));
   });
 });

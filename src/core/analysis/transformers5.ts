@@ -151,7 +151,9 @@ export function validateV5(spec: EncodingSpec, dictRange: Range | null): Finding
         const msg = o?.node
           ? `\`original_max_position_embeddings\` (${ov}) must be less than max_position_embeddings (${L}): llama3 scaling extends a trained length to a longer one.`
           : `No \`original_max_position_embeddings\`: transformers 5 copies max_position_embeddings (${L}) in as the trained length, then warns that it must be less than max_position_embeddings — llama3 scaling extends nothing. Add the trained length to the rope dict.`;
-        sink.add('warning', 'rope.orig-ge-max', msg, o, num(factor) !== null ? { expectedMax: ov * num(factor)! } : undefined);
+        // Raising the max fixes it only when the file states the trained length (in the dict or at top level):
+        // without it the trained length follows the max itself (the missing key has its own finding).
+        sink.add('warning', 'rope.orig-ge-max', msg, o, o?.node && num(factor) !== null ? { expectedMax: ov * num(factor)! } : undefined);
       }
       break;
     }

@@ -2,7 +2,6 @@
 // turns each into a WorkspaceEdit, tests apply them to bytes. Every fix is computed against the text the
 // analysis was made of, and names the keys it writes so its changes can be checked to stay there.
 import type { Analysis, EncodingAnalysis } from '../analyze';
-import { entryInDict } from '../extract/rope';
 import type { Finding } from '../findings';
 import { nodeAtOffset, type JsonPath } from '../source';
 import { applyKeyEdits, FloatValue, type KeyEdit } from './jsonEdit';
@@ -61,9 +60,6 @@ export function fixFor(f: Finding, e: EncodingAnalysis | null, analysis: Analysi
     case 'rope.orig-ge-max': {
       const expected = data['expectedMax'];
       if (typeof expected !== 'number' || !e || !Number.isFinite(expected)) return null;
-      // Without original_max_position_embeddings in the file the trained length follows the max itself:
-      // raising the max cannot separate them (the missing key is the problem, and has its own finding).
-      if (f.code === 'rope.orig-ge-max' && !(e.spec.rope && entryInDict(e.spec.rope, 'original_max_position_embeddings'))) return null;
       const value = Math.round(expected);
       // A non-integer length (a fractional factor) has no right answer to write: leave it to the user.
       if (Math.abs(value - expected) > 1e-9) return null;
