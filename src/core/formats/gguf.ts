@@ -7,6 +7,7 @@
 import type { Finding, Severity } from '../findings';
 import { decodeUtf8, type ByteSource } from './byteSource';
 import { Cursor, FIXED_SIZE, Stop } from './ggufCursor';
+import { shown, validAlignment } from './ggufValues';
 
 export const GGUF_TYPE = {
   UINT8: 0, INT8: 1, UINT16: 2, INT16: 3, UINT32: 4, INT32: 5, FLOAT32: 6,
@@ -288,17 +289,6 @@ function placeData(out: GgufHeader, tableEnd: number, fileSize: number, note: No
   if (outside.length)
     note('error', 'gguf.tensor-out-of-range', `${outside.length} tensor(s) lie outside the file (${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''}): the file is truncated or corrupt.`);
   return dataOffset;
-}
-
-/** general.alignment when llama.cpp accepts it: a u32 power of two (the bit test alone passes Infinity, NaN, 0.5). */
-export function validAlignment(v: GgufValue | undefined): number | null {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 2 ** 31 && (v & (v - 1)) === 0 ? v : null;
-}
-
-/** A value as a message shows it: arrays by their length, strings quoted (String() of an array is "[object Object]"). */
-export function shown(v: GgufValue): string {
-  if (typeof v === 'object') return `an array of ${v.count} items`;
-  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v);
 }
 
 function capitalise(s: string): string {

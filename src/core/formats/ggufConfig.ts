@@ -2,7 +2,8 @@
 // traced back to the GGUF key it came from, plus what llama.cpp does differently with those keys.
 import type { Finding, Severity } from '../findings';
 import type { SrcNode } from '../source';
-import { GGUF_TYPE, shown, type GgufHeader, type GgufValue } from './gguf';
+import { GGUF_TYPE, type GgufHeader, type GgufValue } from './gguf';
+import { shown } from './ggufValues';
 import { applyRopeFreqs, ropeFreqsTensor } from './ggufRopeFreqs';
 import { srcFromValue } from './srcValue';
 

@@ -5,7 +5,8 @@
 import type { Finding, Severity } from '../findings';
 import { baseInvFreq, llama3InvFreq } from '../rope/frequencies';
 import type { ByteSource } from './byteSource';
-import { validAlignment, type GgufHeader, type GgufTensorInfo } from './gguf';
+import type { GgufHeader, GgufTensorInfo } from './gguf';
+import { validAlignment } from './ggufValues';
 
 /** One factor per frequency pair; head dims in use are ≤ 1024, so this bounds the read to 256 KB. */
 const MAX_FACTORS = 65536;
