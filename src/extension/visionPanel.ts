@@ -2,6 +2,7 @@
 // resizes it to, and M-RoPE's split of the frequency pairs over the t/h/w axes with one example image.
 // Free of `vscode` (panelData.ts calls it, and the browser test reuses both).
 import type { EncodingAnalysis } from '../core/analyze';
+import { gridSideFor } from '../core/vision/gridInterpolation';
 import { mropeAxes, mropePositions, qwenImageGrid, QWEN2_VL_GEOMETRY, type QwenVisionGeometry } from '../core/vision/mrope';
 import { sincos2dProblem } from '../core/vision/sincos2d';
 import type { MropePanelData, VisionPanelData } from '../protocol';
@@ -24,7 +25,7 @@ export function visionPanelData(enc: EncodingAnalysis, explicitTarget: number | 
   if (enc.spec.kind !== 'patch_grid' || !g || g.gridSize < 1) return null;
   const table = enc.spec.modelType && SINCOS_MODEL_TYPES.has(enc.spec.modelType) ? 'sincos' : 'learned';
   let targetGrid: number;
-  if (explicitTarget !== null) targetGrid = Math.floor(Math.sqrt(Math.max(1, explicitTarget - (g.hasClsToken ? 1 : 0))));
+  if (explicitTarget !== null) targetGrid = gridSideFor(explicitTarget, g.hasClsToken);
   else {
     const pixels = g.imageSize < DEFAULT_TARGET_PIXELS ? DEFAULT_TARGET_PIXELS : 2 * g.imageSize;
     targetGrid = Math.floor(pixels / g.patchSize);

@@ -113,7 +113,7 @@ function interpolationCard(v: VisionPanelData, key: string, source: GridTable, w
   const n = v.grid;
   const m = v.targetGrid;
   const resized = memoized(`${key}:to${m}`, () => interpolateGrid(source, m, m, 'size'));
-  const fresh = key.startsWith('sincos') ? sincos2dTable(source.dim, m, m, source.cls) : null;
+  const fresh = key.startsWith('sincos') ? memoized(`${key}:sincos${m}`, () => sincos2dTable(source.dim, m, m, source.cls)) : null;
   const c = add('vision-interpolation', 'Grid interpolation (interpolate_pos_encoding)', `At ${v.targetImageSize} px the ${n}×${n} grid is resized to ${m}×${m} (${m * m + (v.hasCls ? 1 : 0)} positions) by torch's bicubic interpolation (A = −0.75, align_corners=False); the class-token row is kept as is. Similarity of the picked patch before and after${fresh ? ', and in the sin-cos table built for the new grid' : ''}.`);
   let hit: HitTest | null = null;
   const canvas = pickCanvas('Similarity of the picked patch before and after interpolation', () => hit, n, redraw);

@@ -3,6 +3,7 @@
 import { t5SaturationDistance } from '../encodings/relative';
 import { baseInvFreq, computeRope, wavelengths } from '../rope/frequencies';
 import type { EncodingSpec } from '../spec';
+import { gridSideFor } from '../vision/gridInterpolation';
 import { ropeContext } from './ropeContext';
 
 export type Verdict = 'within' | 'scaled' | 'beyond';
@@ -65,7 +66,7 @@ export function extrapolate(spec: EncodingSpec, target: number): Extrapolation |
       // An image grid does not grow past its table: a larger image gets a resized grid (transformers'
       // interpolate_pos_encoding=True), or the model refuses the image size. Nothing is indexed past the end.
       const g = spec.patchGrid!;
-      const side = Math.floor(Math.sqrt(Math.max(0, T - (g.hasClsToken ? 1 : 0))));
+      const side = gridSideFor(T, g.hasClsToken);
       return { ...base, verdict: within ? 'within' : 'beyond', effectiveContext: L0, summary: within
         ? `Within the ${g.gridSize}×${g.gridSize} patch grid (${L0} positions).`
         : `The table holds a ${g.gridSize}×${g.gridSize} patch grid (${g.imageSize} px images, ${g.patchSize} px patches). ${T} positions means about a ${side}×${side} grid: pass interpolate_pos_encoding=True to resize the table bicubically (the model was not trained on the resized grid), without it ViT-style models reject any image that is not ${g.imageSize} px.` };

@@ -102,3 +102,8 @@ export function interpolateGrid(table: GridTable, targetH: number, targetW: numb
   }
   return out;
 }
+
+/** The side of the square patch grid that `positions` positions hold (one of them the class token, if any). */
+export function gridSideFor(positions: number, hasCls: boolean): number {
+  return Math.floor(Math.sqrt(Math.max(0, positions - (hasCls ? 1 : 0))));
+}
