@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import { analyzeText, type Analysis } from '../core/analyze';
 import { selectedRuntimes } from './diagnostics';
 import { analysisReport, compareReport, extrapolationReport } from './markdown';
-import { oversizeText } from './documents';
 import { askLength, CONFIG_FILES, EXCLUDE, resolveConfig, type CommandContext } from './prompts';
 import { suggestCommand } from './suggestCommand';
 
@@ -88,10 +87,8 @@ async function compare(ctx: CommandContext, a?: unknown, b?: unknown): Promise<R
   // workspace.fs reads files that are not open (and works in virtual workspaces).
   const [ta, tb] = await Promise.all(uris.map(async (u) => new TextDecoder().decode(await vscode.workspace.fs.readFile(u))));
   const [na, nb] = uris.map((u) => vscode.workspace.asRelativePath(u)) as [string, string];
-  [ta!, tb!].forEach((t, i) => {
-    const o = ctx.docs.overLimit(t.length);
-    if (o) throw new Error(`${[na, nb][i]} is not analysed: ${oversizeText(o)}.`);
-  });
+  ctx.docs.assertWithinLimit(na, ta!.length);
+  ctx.docs.assertWithinLimit(nb, tb!.length);
   const md = compareReport(na, analyzeText(ta!), nb, analyzeText(tb!));
   const uri = await ctx.reports.show(`Compare ${na} ${nb}`, md);
   return { uri: uri.toString(), markdown: md };

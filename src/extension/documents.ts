@@ -25,7 +25,6 @@ export const DEFAULT_MAX_FILE_KB = 2048;
 /** Settings a workspace must not choose for itself while untrusted (restrictedConfigurations). */
 export const RESTRICTED_SETTINGS = ['extraGlobs', 'maxFileSizeKB'] as const;
 
-/** A document that would be analysed by its name but is over the size limit (sizes in characters). */
 /** Sizes as people read them: 3 KB, 47.7 MB (characters, counted in units of 1024). */
 const size = (chars: number): string => (chars < 1048576 ? `${Math.ceil(chars / 1024)} KB` : `${(chars / 1048576).toFixed(1)} MB`);
 
@@ -34,6 +33,7 @@ export function oversizeText(o: Oversize): string {
   return `${size(o.chars)} of text is over the ${size(o.limit)} limit (setting positionEncodingLens.maxFileSizeKB)`;
 }
 
+/** A document that would be analysed by its name but is over the size limit (sizes in characters). */
 export interface Oversize {
   chars: number;
   limit: number;
@@ -131,16 +131,21 @@ export class ConfigDocuments implements vscode.Disposable {
     return this.overLimit(this.length(doc));
   }
 
-  /** For text that is not an open document (Compare reads files): null when within the limit. */
-  overLimit(chars: number): Oversize | null {
+  /** null when `chars` is within the limit. */
+  private overLimit(chars: number): Oversize | null {
     return chars > this.maxChars ? { chars, limit: this.maxChars } : null;
   }
 
   /** Throws the size message for a command asked to analyse an oversized document (the editor features
    *  are already off for it; a command would stall the extension host for as long as the analysis takes). */
   assertAnalysable(doc: vscode.TextDocument): void {
-    const o = this.overLimit(this.length(doc));
-    if (o) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} is not analysed: ${oversizeText(o)}.`);
+    this.assertWithinLimit(vscode.workspace.asRelativePath(doc.uri), this.length(doc));
+  }
+
+  /** The same for text read from a file (Compare): `name` is how the message names it. */
+  assertWithinLimit(name: string, chars: number): void {
+    const o = this.overLimit(chars);
+    if (o) throw new Error(`${name} is not analysed: ${oversizeText(o)}.`);
   }
 
   /** The analysis of the document's current version (computed once per version), or null if not a config. */
