@@ -6,10 +6,10 @@ import {
   findPositionTableShard,
   findPositionTables,
   parseSafetensorsIndex,
-  readPositionTable,
   readSafetensorsHeader,
   type SafetensorsHeader,
 } from '../../src/core/formats/safetensors';
+import { readPositionTable } from '../../src/core/formats/learnedRows';
 import { bf16Bytes, buildSafetensors, f16Bytes, f32Bytes } from './helpers/binaryWriters';
 
 const T = { timeout: 10_000 };

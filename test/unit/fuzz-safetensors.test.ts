@@ -7,9 +7,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyzeSource } from '../../src/core/analyzeFile';
 import { MemoryByteSource, type ByteSource } from '../../src/core/formats/byteSource';
-import { readPositionRows } from '../../src/core/formats/learnedRows';
+import { readPositionRows, readPositionTable } from '../../src/core/formats/learnedRows';
 import {
-  DEFAULT_SAFETENSORS_LIMITS, findPositionTables, findPositionTableShard, parseSafetensorsIndex, readPositionTable, readSafetensorsHeader, type SafetensorsLimits,
+  DEFAULT_SAFETENSORS_LIMITS, findPositionTables, findPositionTableShard, parseSafetensorsIndex, readSafetensorsHeader, type SafetensorsLimits,
 } from '../../src/core/formats/safetensors';
 import { buildSafetensors, ByteWriter } from './helpers/binaryWriters';
 import { assertFindingsClear, bounded, concat, CountingSource, mutated, mutatedText, runs, seed, SparseSource, testTimeout } from './helpers/fuzz';

@@ -3,7 +3,7 @@
 // large the table is (a 131k-position table costs the same as a 1k one). Problems are findings, never throws.
 import type { Finding } from '../findings';
 import type { ByteSource } from './byteSource';
-import { toFloat32, type PositionTableMatch, type SafetensorsHeader } from './safetensors';
+import { DEFAULT_SAFETENSORS_LIMITS, toFloat32, type PositionTableMatch, type SafetensorsHeader, type SafetensorsLimits } from './safetensors';
 
 export interface LearnedRowLimits {
   /** Rows of a [N, D] table sent to the charts (the similarity matrix is rows²). */
@@ -83,4 +83,27 @@ export async function readPositionRows(
     rows: { name: t.name, dtype: t.dtype, kind: match.kind, shape: [...t.shape], rows: match.rows, dim: match.dim, stride, rowsUsed, data: toFloat32(raw, t.dtype, rowsUsed * match.dim) },
     findings: [],
   };
+}
+
+export interface PositionTable {
+  name: string;
+  dtype: string;
+  rows: number;
+  dim: number;
+  /** Row-major rows × dim values. */
+  data: Float32Array;
+}
+
+/** Every row of one table, up to `maxTableBytes` of tensor (the same checks and reads as the sampled rows). */
+export async function readPositionTable(
+  src: ByteSource, header: SafetensorsHeader, match: PositionTableMatch, limits: Partial<SafetensorsLimits> = {},
+): Promise<{ table: PositionTable | null; findings: Finding[] }> {
+  const t = header.tensors.get(match.name);
+  const maxTableBytes = limits.maxTableBytes ?? DEFAULT_SAFETENSORS_LIMITS.maxTableBytes;
+  if (t && t.end - t.begin > maxTableBytes) {
+    return { table: null, findings: [finding('safetensors.table-too-large', `Tensor "${t.name}" is ${t.end - t.begin} bytes, over the ${maxTableBytes}-byte limit for a position table.`, match.name)] };
+  }
+  const all = { maxRows: Infinity, maxValues: Infinity, maxSpanBytes: Infinity };
+  const { rows, findings } = await readPositionRows(src, header, { ...match, kind: 'learned' }, all);
+  return { table: rows && { name: rows.name, dtype: rows.dtype, rows: rows.rows, dim: rows.dim, data: rows.data }, findings };
 }

@@ -170,41 +170,6 @@ export function findPositionTables(tensors: ReadonlyMap<string, Pick<Safetensors
   return out;
 }
 
-export interface PositionTable {
-  name: string;
-  dtype: string;
-  rows: number;
-  dim: number;
-  /** Row-major rows × dim values. */
-  data: Float32Array;
-}
-
-/** Reads exactly one table (F32, F16 or BF16) from the file, checking its bytes against the file first. */
-export async function readPositionTable(
-  src: ByteSource, header: SafetensorsHeader, match: PositionTableMatch, limits: Partial<SafetensorsLimits> = {},
-): Promise<{ table: PositionTable | null; findings: Finding[] }> {
-  const lim = { ...DEFAULT_SAFETENSORS_LIMITS, ...limits };
-  const fail = (code: string, message: string) => ({ table: null, findings: [finding('error', code, message, match.name)] });
-  const t = header.tensors.get(match.name);
-  if (!t) return fail('safetensors.no-tensor', `Tensor "${match.name}" is not in this file.`);
-  const size = { F32: 4, F16: 2, BF16: 2 }[t.dtype];
-  if (size === undefined) return fail('safetensors.unsupported-dtype', `Tensor "${t.name}" is ${t.dtype}; position tables are read as F32, F16 or BF16.`);
-  const count = match.rows * match.dim;
-  const bytes = t.end - t.begin;
-  if (bytes !== count * size) return fail('safetensors.size-mismatch', `Tensor "${t.name}" spans ${bytes} bytes, not ${count} × ${size}.`);
-  if (bytes > lim.maxTableBytes) return fail('safetensors.table-too-large', `Tensor "${t.name}" is ${bytes} bytes, over the ${lim.maxTableBytes}-byte limit for a position table.`);
-  const start = header.dataOffset + t.begin;
-  if (start + bytes > src.size) return fail('safetensors.offset-out-of-range', `Tensor "${t.name}" runs past the end of the file.`);
-  let raw: Uint8Array;
-  try {
-    raw = await src.read(start, bytes);
-  } catch (e) {
-    return fail('safetensors.read-failed', `Could not read tensor "${t.name}": ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (raw.length !== bytes) return fail('safetensors.truncated', `The file ended while reading tensor "${t.name}".`);
-  return { table: { name: t.name, dtype: t.dtype, rows: match.rows, dim: match.dim, data: toFloat32(raw, t.dtype, count) }, findings: [] };
-}
-
 const scratch = new DataView(new ArrayBuffer(4));
 
 /** `count` little-endian F32, F16 or BF16 values as float32. */
