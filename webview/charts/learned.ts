@@ -8,9 +8,9 @@ import type { PanelData } from '../../src/protocol';
 import { log, request } from '../api';
 import type { OrtRunner, RunOutcome } from '../compute/ortRunner';
 import type { PositionWindow } from '../compute/windowJob';
-import { button, el } from '../ui';
-import { drawHeatmap, drawSimilarity } from './heatmap';
+import { button } from '../ui';
 import { fmt, type Card } from './kit';
+import { drawSimilarityCard, drawTableCard } from './windowTables';
 
 export interface LearnedDeps {
   width: number;
@@ -46,15 +46,6 @@ function robustScale(v: Float32Array): number {
   return sample[Math.floor(0.99 * (sample.length - 1))] || 1;
 }
 
-function canvasIn(c: Card, label: string): HTMLCanvasElement {
-  let canvas = c.body.querySelector('canvas');
-  if (!canvas) {
-    canvas = el('canvas', { attrs: { role: 'img' } });
-    c.body.replaceChildren(canvas);
-  }
-  canvas.setAttribute('aria-label', label);
-  return canvas;
-}
 
 /** The offer to read a config's weights, or why there is no table. */
 function offerCard(d: PanelData, o: LearnedDeps): void {
@@ -99,28 +90,10 @@ export async function drawLearned(d: PanelData, o: LearnedDeps): Promise<RunOutc
 
   const hc = o.add('learned-table', 'Learned position table', `${meta.name} (${meta.dtype}, ${meta.shape.join(' × ')}) from ${l.source}: value per dimension (down) × position (across), ${sampled}${cls}; blue −${fmt(scale)}, red +${fmt(scale)} (99th percentile of |value|). Read in ${meta.readMs.toFixed(0)} ms.`);
   hc.note.textContent = '';
-  const hCanvas = canvasIn(hc, `Heatmap of the learned position table ${meta.name}`);
   // No trained/target markers: the table is the trained range (-1 lies outside every window).
-  drawHeatmap(hCanvas, table, w, o.width, scale, null, -1);
-  hc.setCanvas(() => hCanvas);
-  hc.setData(['position', ...Array.from({ length: table.cols }, (_, k) => `dim_${k}`)], {
-    rows: table.rows,
-    get: () => [
-      Float64Array.from({ length: table.rows }, (_, j) => j * meta.stride),
-      ...Array.from({ length: table.cols }, (_, k) => Float32Array.from({ length: table.rows }, (_, j) => table.data[j * table.cols + k]!)),
-    ],
-  }, 32);
-
-  const sim = got.sim.result;
+  drawTableCard(hc, table, w, { what: `the learned position table ${meta.name}`, width: o.width, scale, trained: null, target: -1 });
   const sc = o.add('learned-similarity', 'Learned position similarity', `Cosine similarity between the positions of ${meta.name} (${sampled}${cls}), computed with ORT: how much each trained position looks like every other.`);
-  const sCanvas = canvasIn(sc, `Cosine similarity between the learned positions of ${meta.name}`);
-  drawSimilarity(sCanvas, sim, w, o.width, null);
-  sc.setCanvas(() => sCanvas);
-  const positions = Float64Array.from({ length: sim.rows }, (_, j) => j * meta.stride);
-  sc.setData(['position', ...Array.from(positions, (p) => `p${p}`)], {
-    rows: sim.rows,
-    get: () => [positions, ...Array.from({ length: sim.rows }, (_, i) => sim.data.subarray(i * sim.cols, (i + 1) * sim.cols))],
-  }, 16);
+  drawSimilarityCard(sc, got.sim.result, w, { what: `the learned positions of ${meta.name}`, width: o.width, trained: null });
   return [got.sim];
 }
 

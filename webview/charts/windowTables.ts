@@ -22,22 +22,29 @@ function canvasIn(c: Card, make: () => HTMLCanvasElement): HTMLCanvasElement {
   return c.body.querySelector('canvas') ?? make();
 }
 
-export function drawTableCard(c: Card, table: Matrix32, w: PositionWindow, o: { what: string; width: number; scale: number; trained: number | null; target: number; zoom: Zoom }): void {
-  zoom = o.zoom;
+/** The table as a heatmap; with `zoom`, a zoom bar and +/− keys (the window tables), without (a learned table). */
+export function drawTableCard(c: Card, table: Matrix32, w: PositionWindow, o: { what: string; width: number; scale: number; trained: number | null; target: number; zoom?: Zoom }): void {
+  if (o.zoom) zoom = o.zoom;
+  const zoomable = !!o.zoom;
   const canvas = canvasIn(c, () => {
     const cv = el('canvas', { attrs: { role: 'img', tabindex: '0' } });
+    if (!zoomable) {
+      c.body.replaceChildren(cv);
+      return cv;
+    }
     cv.addEventListener('keydown', (e) => {
       if (e.key === '+' || e.key === '=') zoomIn();
       if (e.key === '-') zoomOut();
     });
-    c.body.append(el('div', { className: 'zoom' },
+    c.body.replaceChildren(el('div', { className: 'zoom' },
       button('Zoom in', zoomIn, { secondary: true, title: 'Zoom in around the trained boundary' }),
       button('Zoom out', zoomOut, { secondary: true, title: 'Zoom out' }),
       el('span', { className: 'muted range' })), cv);
     return cv;
   });
-  canvas.setAttribute('aria-label', `Encoding heatmap of ${o.what}; + and − keys zoom`);
-  c.body.querySelector('.range')!.textContent = `positions ${w.start}…${w.start + w.stride * (w.count - 1)} (every ${w.stride})`;
+  canvas.setAttribute('aria-label', `Encoding heatmap of ${o.what}${zoomable ? '; + and − keys zoom' : ''}`);
+  const range = c.body.querySelector('.range');
+  if (range) range.textContent = `positions ${w.start}…${w.start + w.stride * (w.count - 1)} (every ${w.stride})`;
   drawHeatmap(canvas, table, w, o.width, o.scale, o.trained, o.target);
   c.setCanvas(() => canvas);
   c.setData(['position', ...Array.from({ length: table.cols }, (_, k) => `dim_${k}`)], {
@@ -52,7 +59,7 @@ export function drawTableCard(c: Card, table: Matrix32, w: PositionWindow, o: { 
 export function drawSimilarityCard(c: Card, sim: Matrix32, w: PositionWindow, o: { what: string; width: number; trained: number | null }): void {
   const canvas = canvasIn(c, () => {
     const cv = el('canvas', { attrs: { role: 'img' } });
-    c.body.append(cv);
+    c.body.replaceChildren(cv);
     return cv;
   });
   canvas.setAttribute('aria-label', `Position similarity matrix of ${o.what}`);
