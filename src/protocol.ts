@@ -20,6 +20,8 @@ export interface AnalyzeParams {
   layer: string | null;
   /** Sequence length for dynamic/longrope (null: the target). */
   seqLen: number | null;
+  /** learnedKey of the table the webview holds decoded: a reply for the same table leaves its data out. */
+  haveLearned?: string | null;
 }
 
 /** The frequencies of one compared method; the webview derives every chart from these. */
@@ -194,6 +196,8 @@ function parseParams(method: RequestMethod, p: unknown): string | null {
     if (!isLenOrNull(p['target'])) return 'target must be a positive integer ≤ 2^31 or null';
     if (!isLenOrNull(p['seqLen'])) return 'seqLen must be a positive integer ≤ 2^31 or null';
     if (!(p['layer'] === null || typeof p['layer'] === 'string')) return 'layer must be a string or null';
+    const have = p['haveLearned'];
+    if (!(have === undefined || have === null || (typeof have === 'string' && have.length <= 1000))) return 'haveLearned must be a short string or null';
     const m = p['methods'];
     if (!Array.isArray(m) || m.length > PANEL_METHODS.length || !m.every((x) => (PANEL_METHODS as readonly unknown[]).includes(x))) return 'methods must be a list of known methods';
     return null;

@@ -9,7 +9,7 @@ import { card, invalidateTheme, unmountPlot, type Card } from './charts/kit';
 import { relativeChart } from './charts/relative';
 import { coverageChart, wavelengthChart } from './charts/rope';
 import { drawVision } from './charts/vision';
-import { drawLearned, learnedGrid } from './charts/learned';
+import { drawLearned, heldLearned, learnedGrid } from './charts/learned';
 import { drawSimilarityCard, drawTableCard } from './charts/windowTables';
 import { mergeReports, scoreChart, type ComputeReport } from './charts/score';
 import { OrtRunner, type RunOutcome } from './compute/ortRunner';
@@ -122,7 +122,7 @@ async function render(): Promise<void> {
   phases = {};
   lapStart = t0;
   try {
-    const d = await request('analyze', { target: state.target, methods: state.methods, layer: state.layer, seqLen: state.seqLen });
+    const d = await request('analyze', { target: state.target, methods: state.methods, layer: state.layer, seqLen: state.seqLen, haveLearned: heldLearned() });
     if (gen !== generation) return;
     lap('request');
     data = d;

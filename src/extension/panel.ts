@@ -152,7 +152,7 @@ class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
         if (!doc) return { ok: false, error: 'Open a model config (config.json) to see its position encoding.' };
         const t0 = Date.now();
         const value = panelData(doc.getText(), this.docInfo()!, params);
-        if (doc.uri.scheme === 'file') await this.learned.attach(doc.uri.fsPath, value);
+        if (doc.uri.scheme === 'file') await this.learned.attach(doc.uri.fsPath, value, params.haveLearned);
         this.log.trace(`panel: analyzed ${doc.uri.fsPath} v${doc.version} in ${Date.now() - t0} ms`);
         return { ok: true, value: this.shown(value) };
       }
@@ -174,7 +174,7 @@ class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
     const t = l?.table;
     this.lastShown = {
       document: d.document.name, kind: d.kind,
-      learned: l ? { source: l.source, name: t?.name ?? null, dtype: t?.dtype ?? null, rowsUsed: t?.rowsUsed ?? 0, stride: t?.stride ?? 0, bytes: t?.data.length ?? 0, problem: l.problem } : null,
+      learned: l ? { source: l.source, name: t?.name ?? null, dtype: t?.dtype ?? null, rowsUsed: t?.rowsUsed ?? 0, stride: t?.stride ?? 0, bytes: t ? 4 * Math.ceil((t.rowsUsed * t.dim * 4) / 3) : 0, problem: l.problem } : null,
     };
     return d;
   }

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { analyzeSource, fileKindOf } from '../core/analyzeFile';
 import type { ByteSource } from '../core/formats/byteSource';
-import { toLearnedTableData } from '../core/formats/learnedPayload';
+import { learnedKey, toLearnedTableData } from '../core/formats/learnedPayload';
 import { readPositionRows } from '../core/formats/learnedRows';
 import { findPositionTables, parseSafetensorsIndex, positionTableName, readSafetensorsHeader } from '../core/formats/safetensors';
 import type { SrcNode } from '../core/source';
@@ -20,6 +20,13 @@ export const WEIGHTS_INDEX = 'model.safetensors.index.json';
 const MAX_INDEX_BYTES = 64 << 20;
 /** Encodings whose positions are a trained table (the only ones with weights to show). */
 const TABLE_KINDS = new Set(['learned', 'patch_grid']);
+
+/** `learned` as the reply carries it: without the data when the webview already holds this table. */
+export function withoutKnownData(learned: LearnedPanelData | null, have: string | null | undefined): LearnedPanelData | null {
+  const t = learned?.table;
+  if (!learned || !t || !have || learnedKey(learned.source, t) !== have) return learned;
+  return { ...learned, table: { ...t, data: '' } };
+}
 
 /** JSON text of a SrcNode tree, numbers as written (`8.0` stays a float for the analysis). */
 export function srcToJson(n: SrcNode | null): string {
@@ -98,7 +105,7 @@ export class LearnedTables {
       this.binaries.set(path, input);
     }
     const data = panelData(input.text, doc, p);
-    data.learned = input.learned;
+    data.learned = withoutKnownData(input.learned, p.haveLearned);
     return data;
   }
 
@@ -115,13 +122,13 @@ export class LearnedTables {
   }
 
   /** Adds to a config's PanelData the weights beside it: the table once asked for, else the offer to read it. */
-  async attach(configPath: string, data: PanelData): Promise<void> {
+  async attach(configPath: string, data: PanelData, have: string | null = null): Promise<void> {
     if (!TABLE_KINDS.has(data.kind)) return;
     const dir = dirname(configPath);
     const source = (await stampOf(join(dir, WEIGHTS))) ? WEIGHTS : (await stampOf(join(dir, WEIGHTS_INDEX))) ? WEIGHTS_INDEX : null;
     if (!source) return;
     const hit = this.loaded.get(`${dir}|${towerHint(data.layer)}`);
-    data.learned = hit && hit.stamp === (await stampOf(join(dir, source))) ? hit.panel : { source, table: null, problem: null };
+    data.learned = hit && hit.stamp === (await stampOf(join(dir, source))) ? withoutKnownData(hit.panel, have) : { source, table: null, problem: null };
   }
 
   /** Reads the table of the weights beside `configPath` (the panel's `learned` request). */

@@ -82,6 +82,17 @@ test('an opened GPT-2-like .safetensors: heatmap and similarity of its wpe, draw
     assert.ok(green.diag < 60 && green.far > green.diag + 60, `similarity colours ${JSON.stringify(green)}`);
     mkdirSync(RESULTS, { recursive: true });
     await s.page.screenshot({ path: path.join(RESULTS, 'panel-learned.png'), fullPage: true });
+
+    // A target change asks again: the webview says which table it holds, so the reply leaves the 4 MB out
+    // and the cards are drawn from the held table.
+    const field = s.page.locator('vscode-text-field[data-control="Target length"] input');
+    await field.fill('2048');
+    const next = s.host.nextRendered();
+    await field.press('Enter');
+    await next;
+    assert.equal(s.host.lastData!.target, 2048);
+    assert.equal(s.host.lastData!.learned!.table!.data, '', 'the second reply carries no table data');
+    await assertInk(s, ['learned-table', 'learned-similarity']);
     assertClean(s);
   } finally {
     await s.close();

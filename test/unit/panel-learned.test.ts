@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MemoryByteSource, type ByteSource } from '../../src/core/formats/byteSource';
-import { decodeBase64, encodeBase64, parseLearnedTable, toLearnedTableData } from '../../src/core/formats/learnedPayload';
+import { decodeBase64, encodeBase64, learnedKey, parseLearnedTable, toLearnedTableData } from '../../src/core/formats/learnedPayload';
 import { readPositionRows, rowSampling } from '../../src/core/formats/learnedRows';
 import { findPositionTables, readSafetensorsHeader } from '../../src/core/formats/safetensors';
 import { baseInvFreq, llama3InvFreq } from '../../src/core/rope/frequencies';
 import { panelData } from '../../src/extension/panelData';
-import { LearnedTables, readFolderTable } from '../../src/extension/panelLearned';
+import { LearnedTables, readFolderTable, withoutKnownData } from '../../src/extension/panelLearned';
 import { parseWebviewMessage, type AnalyzeParams, type PanelData } from '../../src/protocol';
 import { bf16Bytes, buildSafetensors, f16Bytes, f32Bytes, GgufBuilder } from './helpers/binaryWriters';
 
@@ -218,5 +218,19 @@ describe('PanelData.learned on the host', () => {
     assert.match((await readFolderTable(bad)).problem ?? '', /header/);
     const missing = folder({ 'model.safetensors.index.json': '{"weight_map": {"wpe.weight": "gone.safetensors"}}' });
     assert.match((await readFolderTable(missing)).problem ?? '', /Could not read/);
+  });
+});
+
+describe('the learned table travels once', () => {
+  it('a reply for the table the webview holds leaves its data out; any other keeps it', () => {
+    const table = { name: 'wpe.weight', dtype: 'F32', kind: 'learned' as const, shape: [4, 2], rows: 4, dim: 2, stride: 1, rowsUsed: 4, data: 'AAAA', readMs: 1.5 };
+    const learned = { source: 'model.safetensors', table, problem: null };
+    const held = learnedKey('model.safetensors', table);
+    assert.equal(withoutKnownData(learned, held)!.table!.data, '');
+    assert.equal(withoutKnownData(learned, held)!.table!.name, 'wpe.weight');
+    assert.equal(withoutKnownData(learned, null)!.table!.data, 'AAAA');
+    assert.equal(withoutKnownData(learned, learnedKey('other.safetensors', table))!.table!.data, 'AAAA');
+    assert.equal(withoutKnownData(learned, learnedKey('model.safetensors', { ...table, readMs: 2 }))!.table!.data, 'AAAA', 'a re-read is another table');
+    assert.equal(learned.table.data, 'AAAA', 'the held copy is not changed');
   });
 });

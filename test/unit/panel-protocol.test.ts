@@ -10,6 +10,7 @@ describe('parseWebviewMessage', () => {
     for (const m of [
       { type: 'ready' },
       { type: 'request', id: 1, method: 'analyze', params: analyze },
+      { type: 'request', id: 3, method: 'analyze', params: { ...analyze, haveLearned: 'model.safetensors|wpe.weight|1024|1|12.5' } },
       { type: 'request', id: 2, method: 'export', params: { fileName: 'score.csv', kind: 'csv', data: 'a,b\n' } },
       { type: 'rendered', backend: 'wasm', ms: 12, computeMs: 3, fallbackReason: null, phases: { request: 4, score: 6 } },
       { type: 'log', level: 'warn', message: 'x' },
@@ -27,6 +28,8 @@ describe('parseWebviewMessage', () => {
       { type: 'request', id: 1, method: 'analyze', params: { ...analyze, target: 1e300 } },
       { type: 'request', id: 1, method: 'analyze', params: { ...analyze, methods: ['rm -rf'] } },
       { type: 'request', id: 1, method: 'analyze', params: { ...analyze, layer: 3 } },
+      { type: 'request', id: 1, method: 'analyze', params: { ...analyze, haveLearned: 42 } },
+      { type: 'request', id: 1, method: 'analyze', params: { ...analyze, haveLearned: 'x'.repeat(1001) } },
       { type: 'request', id: 1, method: 'export', params: { fileName: '../../.bashrc', kind: 'csv', data: '' } },
       { type: 'request', id: 1, method: 'export', params: { fileName: 'a.exe', kind: 'exe', data: '' } },
       { type: 'rendered', backend: 'wasm', ms: '12', computeMs: 3, fallbackReason: null, phases: {} },

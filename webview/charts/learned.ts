@@ -2,7 +2,7 @@
 // cosine similarity of its positions, computed with ORT. The table arrives base64-encoded and is checked
 // before use; a config.json with weights beside it first shows a button that reads them (on request only).
 import type { GridTable } from '../../src/core/vision/gridInterpolation';
-import { parseLearnedTable, type LearnedTableData } from '../../src/core/formats/learnedPayload';
+import { learnedKey, parseLearnedTable, type LearnedTableData } from '../../src/core/formats/learnedPayload';
 import { similarityJob, type Matrix32 } from '../../src/core/onnx/jobs';
 import type { PanelData } from '../../src/protocol';
 import { log, request } from '../api';
@@ -25,10 +25,13 @@ export interface LearnedDeps {
 /** The decoded table and its similarity, kept while the same table keeps arriving (target changes, themes). */
 let cache: { key: string; table: Matrix32; meta: LearnedTableData; scale: number; sim: RunOutcome<Matrix32> | null } | null = null;
 
-const keyOf = (source: string, t: LearnedTableData): string => `${source}|${t.name}|${t.rows}|${t.stride}|${t.readMs}`;
+/** The table this webview holds decoded, for the analyze request: the host then leaves its data out. */
+export function heldLearned(): string | null {
+  return cache?.key ?? null;
+}
 
 function decoded(source: string, t: LearnedTableData): NonNullable<typeof cache> | string {
-  const key = keyOf(source, t);
+  const key = learnedKey(source, t);
   if (cache?.key === key) return cache;
   const parsed = parseLearnedTable(t);
   if (!parsed.ok) return parsed.error;
@@ -71,6 +74,13 @@ export async function drawLearned(d: PanelData, o: LearnedDeps): Promise<RunOutc
   if (!l) return [];
   if (!l.table) {
     offerCard(d, o);
+    return [];
+  }
+  // Data left out for a table this webview no longer holds (another table was decoded meanwhile): ask again
+  // without claiming one.
+  if (l.table.data === '' && cache?.key !== learnedKey(l.source, l.table)) {
+    cache = null;
+    o.rerender();
     return [];
   }
   const got = decoded(l.source, l.table);

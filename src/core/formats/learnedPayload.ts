@@ -84,6 +84,12 @@ export function toLearnedTableData(r: LearnedRows, readMs: number): LearnedTable
   return { name: r.name, dtype: r.dtype, kind: r.kind, shape: [...r.shape], rows: r.rows, dim: r.dim, stride: r.stride, rowsUsed: r.rowsUsed, data: encodeBase64(bytes), readMs };
 }
 
+/** Identity of one read of one table: the webview caches the decoded table under it, and tells the host, which
+ *  then leaves the megabytes of data out of the next replies (target changes, layer switches). */
+export function learnedKey(source: string, t: Pick<LearnedTableData, 'name' | 'rows' | 'stride' | 'readMs'>): string {
+  return `${source}|${t.name}|${t.rows}|${t.stride}|${t.readMs}`;
+}
+
 /** Values the webview accepts at most (the host sends ≤ 2M); anything larger is refused unread. */
 const MAX_VALUES = 1 << 22;
 
