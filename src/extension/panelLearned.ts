@@ -8,7 +8,7 @@ import { analyzeSource, fileKindOf } from '../core/analyzeFile';
 import type { ByteSource } from '../core/formats/byteSource';
 import { learnedKey, toLearnedTableData } from '../core/formats/learnedPayload';
 import { readPositionRows } from '../core/formats/learnedRows';
-import { findPositionTables, parseSafetensorsIndex, positionTableName, readSafetensorsHeader } from '../core/formats/safetensors';
+import { findPositionTables, findPositionTableShard, parseSafetensorsIndex, readSafetensorsHeader } from '../core/formats/safetensors';
 import type { SrcNode } from '../core/source';
 import { withFileSource } from '../cli/nodeByteSource';
 import type { AnalyzeParams, LearnedPanelData, PanelData } from '../protocol';
@@ -75,13 +75,9 @@ export async function readFolderTable(dir: string, hint: string | null = null): 
     const size = (await stat(indexPath)).size;
     if (size > MAX_INDEX_BYTES) return { source: WEIGHTS_INDEX, table: null, problem: `${WEIGHTS_INDEX} is ${size} bytes: not a shard index.` };
     const index = parseSafetensorsIndex(await readFile(indexPath, 'utf8'));
-    const names = [...index.weightMap.keys()];
-    const name = (hint !== null ? positionTableName(names.filter((n) => n.includes(hint))) : null) ?? positionTableName(names);
-    const shard = name === null ? undefined : index.weightMap.get(name);
-    if (name === null || shard === undefined) {
-      return { source: WEIGHTS_INDEX, table: null, problem: index.findings[0]?.message ?? `No learned position table among the ${names.length} tensors the index names.` };
-    }
-    return await withFileSource(join(dir, shard), (src) => tableFrom(src, shard, hint, name));
+    const hit = findPositionTableShard(index, hint);
+    if (!hit) return { source: WEIGHTS_INDEX, table: null, problem: index.findings[0]?.message ?? `No learned position table among the ${index.weightMap.size} tensors the index names.` };
+    return await withFileSource(join(dir, hit.shard), (src) => tableFrom(src, hit.shard, hint, hit.name));
   } catch (e) {
     return { source: WEIGHTS, table: null, problem: `Could not read the weights: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -224,8 +224,10 @@ export function parseSafetensorsIndex(text: string): SafetensorsIndex {
 }
 
 /** The shard that holds the position table, if the index names one. */
-export function findPositionTableShard(index: SafetensorsIndex): { name: string; shard: string } | null {
-  const name = positionTableName(index.weightMap.keys());
+export function findPositionTableShard(index: SafetensorsIndex, hint: string | null = null): { name: string; shard: string } | null {
+  // A tower hint (`text`, `vision`) picks between CLIP-like towers; without a match, the usual order decides.
+  const names = [...index.weightMap.keys()];
+  const name = (hint !== null ? positionTableName(names.filter((n) => n.includes(hint))) : null) ?? positionTableName(names);
   const shard = name === null ? undefined : index.weightMap.get(name);
   return name !== null && shard !== undefined ? { name, shard } : null;
 }
