@@ -13,7 +13,7 @@ import { applyReplace, fixesFor } from '../../src/core/edit/fixes';
 import { cannotPlan, METHODS, plan } from '../../src/core/suggest/plan';
 import { targetEncoding } from '../../src/core/suggest/suggest';
 import type { JsonPath } from '../../src/core/source';
-import { hasSharedConfigs, provoked, sourceConfigs, variants, type EditCase } from './helpers/editCorpus';
+import { hasSharedConfigs, isStrictJson, provoked, sourceConfigs, variants, type EditCase } from './helpers/editCorpus';
 import { allowedByteSpans, BOM, changedRegion, commentsKept, formKept, outsideUnchanged, parseErrors, stripBom, type Target } from './helpers/editSpans';
 
 // Every apply fsyncs its file: on a RAM disk that costs nothing, on /tmp about 5 ms each.
@@ -31,14 +31,6 @@ const FIX_KEY: Record<string, RegExp> = {
   'lens.theta-default': /^rope_theta$/,
 };
 
-function isStrictJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The checks every edit must pass, on bytes: outside the targets' spans nothing changed, form kept, parses. */
 function checkBytes(what: string, before: Buffer, after: Buffer, targets: readonly Target[]): void {

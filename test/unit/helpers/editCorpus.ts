@@ -44,7 +44,8 @@ export function sourceConfigs(): EditCase[] {
 
 export const hasSharedConfigs = existsSync(SHARED_CONFIGS);
 
-function isStrictJson(text: string): boolean {
+/** True when the text is plain JSON (JSON.parse accepts it), not JSONC. */
+export function isStrictJson(text: string): boolean {
   try {
     JSON.parse(text);
     return true;
